@@ -1,0 +1,180 @@
+//! The atlas: an ingested extract and its walking graph in one versioned binary file, so a
+//! server never re-parses the PBF.
+//!
+//! Layout (little-endian): `FKATLAS\0` magic (8 bytes), format version (u32), payload length
+//! (u64), CRC-32 of the payload (u32), then the payload (postcard-encoded [`Atlas`]). A file
+//! with another magic, another version, a short payload or a wrong checksum is refused with an
+//! error that says which. Files are written to a temporary name, synced, then renamed, so a
+//! crash never leaves a half-written atlas under the real name.
+
+use feltkart_graph::WalkGraph;
+use feltkart_osm::Extract;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+/// The format version this build writes and reads. Bump it whenever [`Atlas`] or anything it
+/// holds changes shape.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"FKATLAS\0";
+const HEADER_LEN: usize = 8 + 4 + 8 + 4;
+
+/// An ingested extract with its walking graph.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Atlas {
+    /// The Feltkart version that wrote it.
+    pub written_by: String,
+    /// The extract (without its raw walkable ways: the graph holds them).
+    pub extract: Extract,
+    /// The walking graph.
+    pub graph: WalkGraph,
+}
+
+/// Why an atlas could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum AtlasError {
+    /// IO failed.
+    #[error("{path}: {action}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What was being done.
+        action: &'static str,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not an atlas.
+    #[error("{path}: not a Feltkart atlas file (no FKATLAS header); make one with `feltkart ingest EXTRACT.osm.pbf -o {path}`")]
+    NotAtlas {
+        /// The file.
+        path: String,
+    },
+    /// Written by another format version.
+    #[error("{path}: stale atlas (format version {found}, this build reads {expected}); re-run `feltkart ingest` on the extract")]
+    Stale {
+        /// The file.
+        path: String,
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// Shorter or longer than its header says.
+    #[error("{path}: truncated atlas (header says {expected} payload bytes, file has {found})")]
+    Truncated {
+        /// The file.
+        path: String,
+        /// Payload bytes expected.
+        expected: u64,
+        /// Payload bytes present.
+        found: u64,
+    },
+    /// Checksum or decoding failed.
+    #[error("{path}: corrupt atlas ({reason}); re-run `feltkart ingest` on the extract")]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
+    /// Encoding failed (should not happen).
+    #[error("{path}: cannot encode atlas: {reason}")]
+    Encode {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Encode an atlas to bytes (header + payload); returns the bytes and the payload checksum.
+///
+/// # Errors
+/// [`AtlasError::Encode`] if serialisation fails.
+pub fn encode(atlas: &Atlas, path: &str) -> Result<(Vec<u8>, u32), AtlasError> {
+    let payload = postcard::to_stdvec(atlas).map_err(|e| AtlasError::Encode { path: path.to_owned(), reason: e.to_string() })?;
+    let crc = crc32fast::hash(&payload);
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&payload);
+    Ok((out, crc))
+}
+
+/// Write an atlas file atomically (temporary file, fsync, rename). Returns its checksum.
+///
+/// # Errors
+/// [`AtlasError`] naming the path.
+pub fn write(atlas: &Atlas, path: &Path) -> Result<u32, AtlasError> {
+    let shown = path.display().to_string();
+    let io = |action: &'static str| {
+        let shown = shown.clone();
+        move |source| AtlasError::Io { path: shown, action, source }
+    };
+    let (bytes, crc) = encode(atlas, &shown)?;
+    let tmp = path.with_extension("atlas.tmp");
+    let mut f = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
+    f.write_all(&bytes).map_err(io("cannot write"))?;
+    f.sync_all().map_err(io("cannot sync"))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(io("cannot rename into place"))?;
+    Ok(crc)
+}
+
+/// Decode an atlas from bytes; `path` names it in errors. Returns the atlas and its checksum.
+///
+/// # Errors
+/// [`AtlasError::NotAtlas`], [`AtlasError::Stale`], [`AtlasError::Truncated`] or
+/// [`AtlasError::Corrupt`].
+pub fn decode(bytes: &[u8], path: &str) -> Result<(Atlas, u32), AtlasError> {
+    let p = || path.to_owned();
+    if bytes.len() < 8 || &bytes[..8] != MAGIC {
+        return Err(AtlasError::NotAtlas { path: p() });
+    }
+    let field = |r: std::ops::Range<usize>| bytes.get(r).ok_or_else(|| AtlasError::Truncated { path: p(), expected: 0, found: 0 });
+    let version = u32::from_le_bytes(field(8..12)?.try_into().map_err(|_| AtlasError::NotAtlas { path: p() })?);
+    if version != FORMAT_VERSION {
+        return Err(AtlasError::Stale { path: p(), found: version, expected: FORMAT_VERSION });
+    }
+    let len = u64::from_le_bytes(field(12..20)?.try_into().map_err(|_| AtlasError::NotAtlas { path: p() })?);
+    let crc = u32::from_le_bytes(field(20..24)?.try_into().map_err(|_| AtlasError::NotAtlas { path: p() })?);
+    let payload = &bytes[HEADER_LEN..];
+    if payload.len() as u64 != len {
+        return Err(AtlasError::Truncated { path: p(), expected: len, found: payload.len() as u64 });
+    }
+    let actual = crc32fast::hash(payload);
+    if actual != crc {
+        return Err(AtlasError::Corrupt { path: p(), reason: format!("checksum {actual:08x}, header says {crc:08x}") });
+    }
+    let atlas: Atlas = postcard::from_bytes(payload).map_err(|e| AtlasError::Corrupt { path: p(), reason: e.to_string() })?;
+    atlas.graph.check_invariants().map_err(|e| AtlasError::Corrupt { path: p(), reason: format!("graph invariant broken: {e}") })?;
+    Ok((atlas, crc))
+}
+
+/// Read an atlas file. Returns the atlas and its checksum.
+///
+/// # Errors
+/// As [`decode`], plus IO errors naming the path.
+pub fn read(path: &Path) -> Result<(Atlas, u32), AtlasError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| AtlasError::Io { path: shown.clone(), action: "cannot read", source })?;
+    decode(&bytes, &shown)
+}
+
+/// Read an extract, build its walking graph (Feltkart rule, simplified, largest component)
+/// and return the atlas. `progress` gets the bytes decoded so far.
+///
+/// # Errors
+/// The extract's [`feltkart_osm::OsmError`].
+pub fn ingest(
+    path: &Path,
+    taxonomy: &feltkart_osm::Taxonomy,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Atlas, feltkart_osm::OsmError> {
+    let mut extract = feltkart_osm::read_extract(path, taxonomy, progress)?;
+    let graph = feltkart_graph::build(&extract, feltkart_graph::BuildOptions::default());
+    extract.walk_ways = Vec::new();
+    Ok(Atlas { written_by: format!("feltkart {}", env!("CARGO_PKG_VERSION")), extract, graph })
+}

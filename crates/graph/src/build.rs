@@ -1,0 +1,171 @@
+//! Building the graph from an extract's walkable ways.
+
+use crate::{GEdge, GNode, WalkGraph};
+use feltkart_model::{LonLat, OsmNodeId, haversine_m};
+use feltkart_osm::{Extract, WalkWay};
+use petgraph::graph::{NodeIndex, UnGraph};
+use petgraph::unionfind::UnionFind;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Which walkability rule selects the ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rule {
+    /// Feltkart's own rule; ways leaving the extract are split where nodes are missing;
+    /// a loop that meets the network at one vertex is split at its middle node and kept.
+    Feltkart,
+    /// The peers' shared definition, built exactly as `peers.py graph-sssp` does (gaps from
+    /// missing nodes are bridged, loops with one vertex dropped), for like-for-like comparison.
+    Peer,
+}
+
+/// How to build the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildOptions {
+    /// Which ways.
+    pub rule: Rule,
+    /// One edge per street segment between junctions (`true`), or one edge per node pair.
+    pub simplify: bool,
+    /// Keep only the largest connected component.
+    pub largest_component: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self { rule: Rule::Feltkart, simplify: true, largest_component: true }
+    }
+}
+
+/// What building the graph kept and dropped.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphStats {
+    /// Options used.
+    pub rule: Option<Rule>,
+    /// Connected components before filtering.
+    pub components: u64,
+    /// Vertices before filtering.
+    pub nodes_before: u64,
+    /// Edges before filtering.
+    pub edges_before: u64,
+    /// Vertices dropped with the smaller components.
+    pub nodes_dropped: u64,
+    /// Edges dropped with the smaller components.
+    pub edges_dropped: u64,
+    /// Metres dropped with the smaller components.
+    pub length_dropped_m: f64,
+    /// Self-loop segments dropped (peer rule) or split (Feltkart rule).
+    pub loops: u64,
+}
+
+fn selected(w: &WalkWay, rule: Rule) -> bool {
+    match rule {
+        Rule::Feltkart => w.walk.is_some(),
+        Rule::Peer => w.peer_walkable,
+    }
+}
+
+/// The runs of a way to walk: split at gaps (Feltkart) or whole (peer).
+fn runs(w: &WalkWay, rule: Rule) -> Vec<std::ops::Range<usize>> {
+    if rule == Rule::Peer || w.gaps_before.is_empty() {
+        return vec![0..w.nodes.len()];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for &g in &w.gaps_before {
+        out.push(start..g as usize);
+        start = g as usize;
+    }
+    out.push(start..w.nodes.len());
+    out.into_iter().filter(|r| r.len() >= 2).collect()
+}
+
+fn path_length(coords: &[LonLat]) -> f64 {
+    coords.windows(2).map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat)).sum()
+}
+
+/// Build the walking graph from an extract.
+#[must_use]
+pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
+    let ways: Vec<(&WalkWay, Vec<std::ops::Range<usize>>)> =
+        extract.walk_ways.iter().filter(|w| selected(w, opts.rule)).map(|w| (w, runs(w, opts.rule))).collect();
+
+    // Decision nodes: way (run) ends, and nodes used more than once (as peers.py counts them).
+    let mut uses: FxHashMap<OsmNodeId, u32> = FxHashMap::default();
+    for (w, rs) in &ways {
+        for r in rs {
+            for n in &w.nodes[r.clone()] {
+                *uses.entry(*n).or_default() += 1;
+            }
+            *uses.entry(w.nodes[r.start]).or_default() += 1;
+            *uses.entry(w.nodes[r.end - 1]).or_default() += 1;
+        }
+    }
+
+    let mut g: UnGraph<GNode, GEdge> = UnGraph::default();
+    let mut index: FxHashMap<OsmNodeId, NodeIndex> = FxHashMap::default();
+    let mut vertex = |g: &mut UnGraph<GNode, GEdge>, osm: OsmNodeId, at: LonLat| {
+        *index.entry(osm).or_insert_with(|| g.add_node(GNode { osm, at }))
+    };
+    let mut stats = GraphStats { rule: Some(opts.rule), ..GraphStats::default() };
+    for (w, rs) in &ways {
+        for r in rs {
+            let nodes = &w.nodes[r.clone()];
+            let coords = &w.coords[r.clone()];
+            let mut start = 0;
+            for i in 1..nodes.len() {
+                let decision = !opts.simplify || i == nodes.len() - 1 || uses.get(&nodes[i]).copied().unwrap_or(0) >= 2;
+                if !decision {
+                    continue;
+                }
+                let mut pieces = vec![(start, i)];
+                if nodes[start] == nodes[i] {
+                    stats.loops += 1;
+                    if opts.rule == Rule::Peer || i - start < 3 {
+                        start = i;
+                        continue;
+                    }
+                    let mid = start + (i - start) / 2;
+                    pieces = vec![(start, mid), (mid, i)];
+                }
+                for (a, b) in pieces {
+                    let u = vertex(&mut g, nodes[a], coords[a]);
+                    let v = vertex(&mut g, nodes[b], coords[b]);
+                    let geom = coords[a..=b].to_vec();
+                    g.add_edge(u, v, GEdge {
+                        way: w.osm,
+                        length_m: path_length(&geom),
+                        class: w.class,
+                        name: w.name.clone(),
+                        lit: w.lit,
+                        surface: w.surface.clone(),
+                        coords: geom,
+                    });
+                }
+                start = i;
+            }
+        }
+    }
+    stats.nodes_before = g.node_count() as u64;
+    stats.edges_before = g.edge_count() as u64;
+
+    let mut uf = UnionFind::<usize>::new(g.node_count());
+    for e in g.raw_edges() {
+        uf.union(e.source().index(), e.target().index());
+    }
+    let labels = uf.into_labeling();
+    let mut sizes: FxHashMap<usize, usize> = FxHashMap::default();
+    for &l in &labels {
+        *sizes.entry(l).or_default() += 1;
+    }
+    stats.components = sizes.len() as u64;
+    if opts.largest_component && sizes.len() > 1 {
+        // Largest by vertex count; ties broken by the smallest label for determinism.
+        let best = sizes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map_or(0, |(&l, _)| l);
+        stats.length_dropped_m =
+            g.raw_edges().iter().filter(|e| labels[e.source().index()] != best).map(|e| e.weight.length_m).sum();
+        g = g.filter_map(|n, w| (labels[n.index()] == best).then(|| w.clone()), |_, e| Some(e.clone()));
+        stats.nodes_dropped = stats.nodes_before - g.node_count() as u64;
+        stats.edges_dropped = stats.edges_before - g.edge_count() as u64;
+    }
+    WalkGraph { graph: g, stats }
+}

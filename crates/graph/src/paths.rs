@@ -1,0 +1,158 @@
+//! Shortest paths over a compact adjacency table (CSR): bounded, multi-source Dijkstra with a
+//! caller-given edge cost. `petgraph::algo::dijkstra` is the reference it is tested against;
+//! this one adds what planners need (several sources, a cutoff, predecessors for paths, a cost
+//! closure) and indexes vertices by position instead of hashing them.
+//!
+//! Complexity: O((V + E) log V) per query; memory O(V + E).
+
+use crate::{GEdge, GNode};
+use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// Adjacency in CSR form: for vertex `v`, its incident edges are
+/// `targets[offsets[v]..offsets[v+1]]` with their edge ids and lengths alongside.
+#[derive(Clone, Debug)]
+pub struct Adjacency {
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+    edges: Vec<u32>,
+    lengths: Vec<f64>,
+}
+
+#[derive(Copy, Clone, PartialEq)]
+struct Item(f64, u32);
+impl Eq for Item {}
+impl Ord for Item {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.0.total_cmp(&self.0).then_with(|| o.1.cmp(&self.1))
+    }
+}
+impl PartialOrd for Item {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// Result of a shortest-path search: distance and the edge used to reach every vertex.
+#[derive(Clone, Debug)]
+pub struct ShortestPaths {
+    /// Distance (in cost units) per vertex; `f64::INFINITY` where not reached.
+    pub dist: Vec<f64>,
+    /// The edge over which each reached vertex was entered (`None` for sources and unreached).
+    pub via: Vec<Option<EdgeIndex>>,
+}
+
+/// A walk through the graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    /// Vertices from start to end.
+    pub nodes: Vec<NodeIndex>,
+    /// Edges between them.
+    pub edges: Vec<EdgeIndex>,
+    /// Total cost.
+    pub cost: f64,
+}
+
+impl Adjacency {
+    /// Build from a graph (both directions of every edge).
+    #[must_use]
+    pub fn new(g: &UnGraph<GNode, GEdge>) -> Self {
+        let n = g.node_count();
+        let mut degree = vec![0u32; n + 1];
+        for e in g.raw_edges() {
+            degree[e.source().index()] += 1;
+            degree[e.target().index()] += 1;
+        }
+        let mut offsets = vec![0u32; n + 1];
+        for v in 0..n {
+            offsets[v + 1] = offsets[v] + degree[v];
+        }
+        let m = offsets[n] as usize;
+        let (mut targets, mut edges, mut lengths) = (vec![0u32; m], vec![0u32; m], vec![0.0; m]);
+        let mut fill = offsets.clone();
+        for e in g.edge_references() {
+            for (a, b) in [(e.source(), e.target()), (e.target(), e.source())] {
+                let slot = fill[a.index()] as usize;
+                targets[slot] = b.index() as u32;
+                edges[slot] = e.id().index() as u32;
+                lengths[slot] = e.weight().length_m;
+                fill[a.index()] += 1;
+            }
+        }
+        Self { offsets, targets, edges, lengths }
+    }
+
+    /// Number of vertices.
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Dijkstra from `sources` (vertex, initial cost), with edge lengths in metres as cost,
+    /// stopping at `cutoff` (inclusive) if given.
+    #[must_use]
+    pub fn distances(&self, sources: &[(NodeIndex, f64)], cutoff: Option<f64>) -> ShortestPaths {
+        self.search(sources, cutoff, |_, len| len)
+    }
+
+    /// Dijkstra with a cost per edge: `cost(edge, length_m)`; a cost of infinity closes the edge.
+    /// Costs must be non-negative.
+    pub fn search(&self, sources: &[(NodeIndex, f64)], cutoff: Option<f64>, cost: impl Fn(EdgeIndex, f64) -> f64) -> ShortestPaths {
+        let n = self.node_count();
+        let mut dist = vec![f64::INFINITY; n];
+        let mut via = vec![None; n];
+        let mut heap = BinaryHeap::new();
+        let limit = cutoff.unwrap_or(f64::INFINITY);
+        for &(s, d0) in sources {
+            if s.index() < n && d0 < dist[s.index()] {
+                dist[s.index()] = d0;
+                heap.push(Item(d0, s.index() as u32));
+            }
+        }
+        while let Some(Item(d, v)) = heap.pop() {
+            let v = v as usize;
+            if d > dist[v] {
+                continue;
+            }
+            for slot in self.offsets[v] as usize..self.offsets[v + 1] as usize {
+                let e = EdgeIndex::new(self.edges[slot] as usize);
+                let nd = d + cost(e, self.lengths[slot]);
+                let t = self.targets[slot] as usize;
+                if nd < dist[t] && nd <= limit {
+                    dist[t] = nd;
+                    via[t] = Some(e);
+                    heap.push(Item(nd, t as u32));
+                }
+            }
+        }
+        ShortestPaths { dist, via }
+    }
+}
+
+impl ShortestPaths {
+    /// The path from the nearest source to `to`, following `via` back through the graph.
+    #[must_use]
+    pub fn path_to(&self, g: &UnGraph<GNode, GEdge>, to: NodeIndex) -> Option<Path> {
+        let cost = *self.dist.get(to.index())?;
+        if !cost.is_finite() {
+            return None;
+        }
+        let mut nodes = vec![to];
+        let mut edges = Vec::new();
+        let mut at = to;
+        while let Some(e) = self.via[at.index()] {
+            let (a, b) = g.edge_endpoints(e)?;
+            at = if a == at { b } else { a };
+            edges.push(e);
+            nodes.push(at);
+            if edges.len() > g.edge_count() {
+                return None;
+            }
+        }
+        nodes.reverse();
+        edges.reverse();
+        Some(Path { nodes, edges, cost })
+    }
+}

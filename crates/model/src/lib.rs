@@ -1,0 +1,11 @@
+//! Feltkart domain types: identifiers, coordinates and the kinds of things the engine knows about.
+//!
+//! No IO, no async: every other crate speaks in these types.
+
+mod coord;
+mod ids;
+mod kinds;
+
+pub use coord::{BBox, CoordError, EARTH_RADIUS_M, LonLat, haversine_m};
+pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRelationId, OsmWayId, OsmRef};
+pub use kinds::{BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole};

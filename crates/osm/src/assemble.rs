@@ -1,0 +1,384 @@
+//! From classified chunks to the typed [`Extract`]: node locations joined to ways, outlines
+//! closed and multipolygons assembled, `building=yes` kept only inside residential areas,
+//! places and districts positioned, and everything counted.
+
+use crate::classify::PeerResidential;
+use crate::extract::{District, Extract, ExtractStats, HousingFeature, PeerCounts, Place, SourceInfo, WalkWay, Warnings};
+use crate::multipolygon::{Segment, assemble as assemble_rings, build_rings};
+use crate::nodes::NodeIndex;
+use crate::raw::{RawChunk, RelationInfo, Role, WayInfo};
+use feltkart_model::{BBox, BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId, OsmWayId, haversine_m};
+use geo::{BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
+use rayon::prelude::*;
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A way's outline, or why there is none.
+enum Outline {
+    Closed(LineString<f64>),
+    /// Not closed, or nodes missing: the coordinates that are present.
+    Open(Vec<Coord<f64>>),
+}
+
+fn outline(refs: &[i64], nodes: &NodeIndex) -> Outline {
+    let coords: Vec<Coord<f64>> = refs.iter().filter_map(|&r| nodes.get(r)).map(|(x, y)| Coord { x, y }).collect();
+    let closed = refs.len() >= 4 && refs.first() == refs.last() && coords.len() == refs.len();
+    if closed { Outline::Closed(LineString::new(coords)) } else { Outline::Open(coords) }
+}
+
+fn to_lonlat(p: Point<f64>) -> LonLat {
+    LonLat { lon: p.x(), lat: p.y() }
+}
+
+fn mean_point(coords: &[Coord<f64>]) -> Option<LonLat> {
+    if coords.is_empty() {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let n = coords.len() as f64;
+    let (sx, sy) = coords.iter().fold((0.0, 0.0), |(sx, sy), c| (sx + c.x, sy + c.y));
+    Some(LonLat { lon: sx / n, lat: sy / n })
+}
+
+/// What one walkable way contributes.
+struct WalkOut {
+    way: Option<WalkWay>,
+    missing: u64,
+    peer_walkable: bool,
+    peer: Option<(u64, f64)>,
+}
+
+fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut {
+    let mut ids = Vec::with_capacity(refs.len());
+    let mut coords: Vec<LonLat> = Vec::with_capacity(refs.len());
+    let mut gaps_before = Vec::new();
+    let mut missing = 0;
+    let mut pending_gap = false;
+    for &r in refs {
+        match nodes.get(r) {
+            Some((lon, lat)) => {
+                if pending_gap && !ids.is_empty() {
+                    gaps_before.push(u32::try_from(ids.len()).unwrap_or(u32::MAX));
+                }
+                pending_gap = false;
+                ids.push(OsmNodeId(r));
+                coords.push(LonLat { lon, lat });
+            }
+            None => {
+                missing += 1;
+                pending_gap = true;
+            }
+        }
+    }
+    let peer = (info.peer_walkable && coords.len() >= 2).then(|| {
+        let len: f64 = coords.windows(2).map(|w| haversine_m(w[0].lon, w[0].lat, w[1].lon, w[1].lat)).sum();
+        (coords.len() as u64 - 1, len)
+    });
+    let way = (coords.len() >= 2).then(|| WalkWay {
+        osm: OsmWayId(id),
+        walk: info.walk,
+        peer_walkable: info.peer_walkable,
+        class: info.highway_class(),
+        highway: info.highway.clone().unwrap_or_default(),
+        name: info.name.clone(),
+        lit: info.lit,
+        surface: info.surface.clone(),
+        nodes: ids,
+        coords,
+        gaps_before,
+    });
+    WalkOut { way, missing, peer_walkable: info.peer_walkable, peer }
+}
+
+/// An area (from a closed way or an assembled relation) with the facts it carries.
+struct AreaFacts<'a> {
+    osm: OsmRef,
+    shape: MultiPolygon<f64>,
+    housing: Option<HousingKind>,
+    levels: Option<f32>,
+    places: &'a [u16],
+    name: Option<&'a str>,
+    district: Option<feltkart_model::DistrictSource>,
+}
+
+/// Everything assembled, before `building=yes` filtering and counting.
+#[derive(Default)]
+struct Collected {
+    housing: Vec<HousingFeature>,
+    places: Vec<Place>,
+    districts: Vec<District>,
+}
+
+impl Collected {
+    fn add_area(&mut self, a: AreaFacts<'_>) {
+        let at = a.shape.centroid().map(to_lonlat);
+        let Some(at) = at else { return };
+        if let Some(kind) = a.housing {
+            self.housing.push(HousingFeature { osm: a.osm, kind, levels: a.levels, shape: a.shape.clone(), at });
+        }
+        if !a.places.is_empty() {
+            self.places.push(Place { osm: a.osm, kinds: a.places.to_vec(), name: a.name.map(str::to_owned), at });
+        }
+        if let Some(source) = a.district {
+            self.districts.push(District { osm: a.osm, source, name: a.name.map(str::to_owned), shape: Some(a.shape), at });
+        }
+    }
+}
+
+/// Assemble one area relation: its rings, and whether it was complete (all member ways in
+/// the file with all their nodes).
+fn relation_shape(rel: &RelationInfo, ways: &FxHashMap<i64, &[i64]>, nodes: &NodeIndex) -> (Option<MultiPolygon<f64>>, bool, usize) {
+    let mut complete = true;
+    let mut outer = Vec::new();
+    let mut inner = Vec::new();
+    for &(wid, role) in &rel.ways {
+        let Some(refs) = ways.get(&wid) else {
+            complete = false;
+            continue;
+        };
+        let coords: Vec<Coord<f64>> = refs.iter().filter_map(|&r| nodes.get(r)).map(|(x, y)| Coord { x, y }).collect();
+        if coords.len() != refs.len() {
+            complete = false;
+            continue;
+        }
+        let seg = Segment { nodes: refs.to_vec(), coords };
+        if role == Role::Inner { inner.push(seg) } else { outer.push(seg) }
+    }
+    let (mut outer_rings, unclosed_o) = build_rings(&outer);
+    let (mut inner_rings, unclosed_i) = build_rings(&inner);
+    if outer_rings.is_empty() && !inner_rings.is_empty() {
+        // Roles missing or wrong: treat every ring as outer.
+        outer_rings.append(&mut inner_rings);
+    }
+    let unclosed = unclosed_o + unclosed_i;
+    if outer_rings.is_empty() {
+        return (None, complete, unclosed);
+    }
+    let (shape, _orphans) = assemble_rings(outer_rings, inner_rings);
+    (Some(shape), complete && unclosed == 0, unclosed)
+}
+
+/// Keep `building=yes` only where its centroid lies in a `landuse=residential` area.
+fn filter_unspecified_buildings(housing: Vec<HousingFeature>) -> Vec<HousingFeature> {
+    let residential: Vec<&Polygon<f64>> = housing
+        .iter()
+        .filter(|h| h.kind == HousingKind::Area(HousingAreaType::Residential))
+        .flat_map(|h| h.shape.0.iter())
+        .collect();
+    let tree = RTree::bulk_load(
+        residential
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.bounding_rect().map(|r| GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i)))
+            .collect(),
+    );
+    let keep: Vec<bool> = housing
+        .par_iter()
+        .map(|h| {
+            if h.kind != HousingKind::Building(BuildingType::UnspecifiedInResidential) {
+                return true;
+            }
+            let pt = Point::new(h.at.lon, h.at.lat);
+            tree.locate_in_envelope_intersecting(&AABB::from_point([h.at.lon, h.at.lat])).any(|g| residential[g.data].contains(&pt))
+        })
+        .collect();
+    housing.into_iter().zip(keep).filter_map(|(h, k)| k.then_some(h)).collect()
+}
+
+/// Build the extract from decoded chunks.
+#[allow(clippy::too_many_lines)]
+pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<String>) -> Extract {
+    let nodes = NodeIndex::build(&mut chunks);
+    let mut stats = ExtractStats { nodes: nodes.len() as u64, ..ExtractStats::default() };
+    let mut warnings = Warnings::default();
+    let mut peer = PeerCounts::default();
+
+    let mut node_bbox = BBox::empty();
+    for (lon, lat) in nodes.coords() {
+        node_bbox.extend(LonLat { lon, lat });
+    }
+    if let Some(hb) = source.header_bbox {
+        warnings.nodes_outside_header_box = nodes.coords().filter(|&(lon, lat)| !hb.contains(LonLat { lon, lat })).count() as u64;
+    }
+
+    // Ways with facts, in file order.
+    let infos: Vec<(i64, &[i64], &WayInfo)> = chunks
+        .iter()
+        .flat_map(|c| c.way_infos.iter().map(move |(i, info)| (c.way_ids[*i as usize], c.way_refs[*i as usize].as_slice(), info)))
+        .collect();
+    stats.ways = chunks.iter().map(|c| c.way_ids.len() as u64).sum();
+
+    // Walkable ways.
+    let walks: Vec<WalkOut> = infos
+        .par_iter()
+        .filter(|(_, _, info)| info.walk.is_some() || info.peer_walkable)
+        .map(|&(id, refs, info)| walk_way(id, refs, info, &nodes))
+        .collect();
+    let mut walk_ways = Vec::with_capacity(walks.len());
+    for w in walks {
+        let feltkart = w.way.as_ref().is_some_and(|x| x.walk.is_some());
+        if let Some((e, len)) = w.peer {
+            peer.walk_ways += 1;
+            peer.walk_edges += e;
+            peer.walk_length_m += len;
+        }
+        if w.missing > 0 {
+            warnings.missing_way_node_refs += w.missing;
+            if w.peer_walkable {
+                peer.missing_node_locations += w.missing;
+            }
+        }
+        match w.way {
+            Some(way) => {
+                if feltkart {
+                    if w.missing > 0 {
+                        warnings.clipped_walk_ways += 1;
+                    }
+                    stats.walk_ways += 1;
+                    let mut start = 0usize;
+                    let mut cuts: Vec<usize> = way.gaps_before.iter().map(|&g| g as usize).collect();
+                    cuts.push(way.coords.len());
+                    for cut in cuts {
+                        let part = &way.coords[start..cut];
+                        stats.walk_edges += part.len().saturating_sub(1) as u64;
+                        stats.walk_length_m += part.windows(2).map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat)).sum::<f64>();
+                        start = cut;
+                    }
+                }
+                walk_ways.push(way);
+            }
+            None => warnings.dropped_walk_ways += 1,
+        }
+    }
+
+    // Outlines of ways that carry housing, places, districts or peer-residential tags.
+    let mut collected = Collected::default();
+    let outlines: Vec<(i64, &WayInfo, Outline)> = infos
+        .par_iter()
+        .filter(|(_, _, i)| i.housing.is_some() || !i.places.is_empty() || i.district.is_some() || i.peer_residential.is_some())
+        .map(|&(id, refs, info)| (id, info, outline(refs, &nodes)))
+        .collect();
+    for (id, info, o) in outlines {
+        let osm = OsmRef::Way(OsmWayId(id));
+        match o {
+            Outline::Closed(ring) => {
+                match info.peer_residential {
+                    Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
+                    Some(PeerResidential::Building) => peer.residential_building_areas += 1,
+                    None => {}
+                }
+                collected.add_area(AreaFacts {
+                    osm,
+                    shape: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
+                    housing: info.housing,
+                    levels: info.levels,
+                    places: &info.places,
+                    name: info.name.as_deref(),
+                    district: info.district,
+                });
+            }
+            Outline::Open(coords) => {
+                if info.housing.is_some() || info.district.is_some() {
+                    warnings.unclosed_outlines += 1;
+                }
+                if let (false, Some(at)) = (info.places.is_empty(), mean_point(&coords)) {
+                    collected.places.push(Place { osm, kinds: info.places.clone(), name: info.name.clone(), at });
+                }
+            }
+        }
+    }
+
+    // Area relations.
+    let relations: Vec<&RelationInfo> = chunks.iter().flat_map(|c| c.relations.iter()).collect();
+    stats.area_relations = relations.len() as u64;
+    let wanted: FxHashSet<i64> = relations.iter().flat_map(|r| r.ways.iter().map(|&(w, _)| w)).collect();
+    let mut member_ways: FxHashMap<i64, &[i64]> = FxHashMap::default();
+    for c in &chunks {
+        for (id, refs) in c.way_ids.iter().zip(&c.way_refs) {
+            if wanted.contains(id) {
+                member_ways.insert(*id, refs.as_slice());
+            }
+        }
+    }
+    let shapes: Vec<(&RelationInfo, Option<MultiPolygon<f64>>, bool)> = relations
+        .par_iter()
+        .map(|&r| {
+            let (shape, complete, _) = relation_shape(r, &member_ways, &nodes);
+            (r, shape, complete)
+        })
+        .collect();
+    for (rel, shape, complete) in shapes {
+        if !complete {
+            warnings.incomplete_relations += 1;
+        }
+        let Some(shape) = shape else {
+            warnings.unassembled_relations += 1;
+            continue;
+        };
+        if complete {
+            match rel.peer_residential {
+                Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
+                Some(PeerResidential::Building) => peer.residential_building_areas += 1,
+                None => {}
+            }
+        }
+        collected.add_area(AreaFacts {
+            osm: OsmRef::Relation(OsmRelationId(rel.id)),
+            shape,
+            housing: rel.housing,
+            levels: rel.levels,
+            places: &rel.places,
+            name: rel.name.as_deref(),
+            district: rel.district,
+        });
+    }
+
+    // Tagged nodes: places, district points, buildings mapped as nodes.
+    for n in chunks.iter().flat_map(|c| c.tagged_nodes.iter()) {
+        let osm = OsmRef::Node(OsmNodeId(n.id));
+        let at = LonLat { lon: n.lon, lat: n.lat };
+        if !n.places.is_empty() {
+            collected.places.push(Place { osm, kinds: n.places.clone(), name: n.name.clone(), at });
+        }
+        if let Some(source) = n.district {
+            collected.districts.push(District { osm, source, name: n.name.clone(), shape: None, at });
+        }
+        if let Some(kind) = n.housing {
+            collected.housing.push(HousingFeature { osm, kind, levels: n.levels, shape: MultiPolygon::new(vec![]), at });
+        }
+    }
+
+    // Peer POI counts over nodes, ways and relations.
+    let mut count_poi = |kind: &str, t: &str| {
+        *peer.pois_by_kind.entry(kind.to_owned()).or_default() += 1;
+        *peer.pois_by_osm_type.entry(t.to_owned()).or_default() += 1;
+    };
+    for c in &chunks {
+        c.tagged_nodes.iter().filter_map(|n| n.peer_poi).for_each(|k| count_poi(k, "n"));
+        c.way_infos.iter().filter_map(|(_, i)| i.peer_poi).for_each(|k| count_poi(k, "w"));
+        c.peer_poi_relations.iter().for_each(|k| count_poi(k, "r"));
+    }
+
+    let housing = filter_unspecified_buildings(collected.housing);
+    for h in &housing {
+        *stats.housing_by_kind.entry(h.kind.to_string()).or_default() += 1;
+    }
+    for p in &collected.places {
+        for &k in &p.kinds {
+            let name = place_kinds.get(usize::from(k)).cloned().unwrap_or_default();
+            *stats.places_by_kind.entry(name).or_default() += 1;
+        }
+    }
+    stats.districts = collected.districts.len() as u64;
+    stats.peer = peer;
+    stats.warnings = warnings;
+    Extract {
+        source: SourceInfo { node_bbox, ..source },
+        walk_ways,
+        housing,
+        places: collected.places,
+        districts: collected.districts,
+        place_kinds,
+        stats,
+    }
+}

@@ -1,0 +1,247 @@
+//! Decoded OSM objects, already classified: what a reader (PBF or XML) hands to assembly.
+//!
+//! Classification happens while decoding, in parallel per PBF block, so that only what the
+//! engine keeps survives past the decoder: every node's location (ways need them), every way's
+//! node list (multipolygons need member ways whatever their tags), and tags reduced to typed
+//! facts ([`WayInfo`], [`NodeInfo`], [`RelationInfo`]).
+
+use crate::classify::{self, PeerResidential, Walk};
+use crate::taxonomy::Taxonomy;
+use crate::tags::Tags;
+use feltkart_model::{DistrictSource, HighwayClass, HousingKind};
+
+/// Facts about a way that Feltkart keeps.
+#[derive(Clone, Debug, Default)]
+pub struct WayInfo {
+    /// Feltkart's walk rule.
+    pub walk: Option<Walk>,
+    /// Whether the peers' shared definition counts it as walkable.
+    pub peer_walkable: bool,
+    /// `highway=*` value (for walkable ways).
+    pub highway: Option<String>,
+    /// `name=*`.
+    pub name: Option<String>,
+    /// `lit=*` as yes/no.
+    pub lit: Option<bool>,
+    /// `surface=*`.
+    pub surface: Option<String>,
+    /// Housing kind, if any.
+    pub housing: Option<HousingKind>,
+    /// `building:levels`.
+    pub levels: Option<f32>,
+    /// The peers' residential kind.
+    pub peer_residential: Option<PeerResidential>,
+    /// Place kinds (taxonomy indices).
+    pub places: Vec<u16>,
+    /// The peers' POI kind.
+    pub peer_poi: Option<&'static str>,
+    /// District source, if the way outlines one.
+    pub district: Option<DistrictSource>,
+}
+
+impl WayInfo {
+    /// The highway class of a walkable way.
+    #[must_use]
+    pub fn highway_class(&self) -> HighwayClass {
+        self.highway.as_deref().map_or(HighwayClass::Other, HighwayClass::from_highway)
+    }
+}
+
+/// Facts about a tagged node that Feltkart keeps.
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    /// OSM id.
+    pub id: i64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// `name=*`.
+    pub name: Option<String>,
+    /// Place kinds (taxonomy indices).
+    pub places: Vec<u16>,
+    /// The peers' POI kind.
+    pub peer_poi: Option<&'static str>,
+    /// Housing kind of a building mapped as a node.
+    pub housing: Option<HousingKind>,
+    /// `building:levels`.
+    pub levels: Option<f32>,
+    /// District point (place=suburb|quarter|neighbourhood).
+    pub district: Option<DistrictSource>,
+}
+
+/// A relation member's role in an area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// outer (or empty role)
+    Outer,
+    /// inner
+    Inner,
+}
+
+/// Facts about an area relation (multipolygon or boundary) that Feltkart keeps.
+#[derive(Clone, Debug)]
+pub struct RelationInfo {
+    /// OSM id.
+    pub id: i64,
+    /// Member ways with their role (other members are dropped).
+    pub ways: Vec<(i64, Role)>,
+    /// Number of members that are not ways (nodes, relations): ignored for areas.
+    pub other_members: u32,
+    /// `name=*`.
+    pub name: Option<String>,
+    /// Housing kind.
+    pub housing: Option<HousingKind>,
+    /// `building:levels`.
+    pub levels: Option<f32>,
+    /// The peers' residential kind.
+    pub peer_residential: Option<PeerResidential>,
+    /// Place kinds.
+    pub places: Vec<u16>,
+    /// District source.
+    pub district: Option<DistrictSource>,
+}
+
+/// One decoded chunk of a file (a PBF block, or a whole XML file).
+#[derive(Debug, Default)]
+pub struct RawChunk {
+    /// Ids of every node, in file order.
+    pub node_ids: Vec<i64>,
+    /// Location of every node (lon, lat degrees), parallel to `node_ids`.
+    pub node_coords: Vec<(f64, f64)>,
+    /// Nodes with tags of interest.
+    pub tagged_nodes: Vec<NodeInfo>,
+    /// Every way: id and node refs.
+    pub way_ids: Vec<i64>,
+    /// Node refs of every way, parallel to `way_ids`.
+    pub way_refs: Vec<Vec<i64>>,
+    /// Facts of ways with tags of interest: (index into `way_ids`, info).
+    pub way_infos: Vec<(u32, WayInfo)>,
+    /// Area relations of interest.
+    pub relations: Vec<RelationInfo>,
+    /// Peers' POI counts for relations (any relation type): kind names.
+    pub peer_poi_relations: Vec<&'static str>,
+}
+
+fn name<T: Tags + ?Sized>(tags: &T) -> Option<String> {
+    tags.get("name").map(str::to_owned)
+}
+
+impl RawChunk {
+    /// Add a node; keeps the location always and the facts only when they matter.
+    pub fn add_node<T: Tags + ?Sized>(&mut self, tax: &Taxonomy, id: i64, lon: f64, lat: f64, tags: &T, scratch: &mut Vec<u16>) {
+        self.node_ids.push(id);
+        self.node_coords.push((lon, lat));
+        tax.classify(tags, scratch);
+        let peer_poi = classify::peer_poi_kind(tags);
+        let housing = classify::housing_kind(tags);
+        let district = classify::district_level(tags);
+        if !scratch.is_empty() || peer_poi.is_some() || housing.is_some() || district.is_some() {
+            self.tagged_nodes.push(NodeInfo {
+                id,
+                lon,
+                lat,
+                name: name(tags),
+                places: scratch.clone(),
+                peer_poi,
+                housing,
+                levels: classify::building_levels(tags),
+                district,
+            });
+        }
+    }
+
+    /// Add a way; keeps the node refs always and the facts only when they matter.
+    pub fn add_way<T: Tags + ?Sized>(&mut self, tax: &Taxonomy, id: i64, refs: Vec<i64>, tags: &T, scratch: &mut Vec<u16>) {
+        let idx = u32::try_from(self.way_ids.len()).unwrap_or(u32::MAX);
+        self.way_ids.push(id);
+        self.way_refs.push(refs);
+        let walk = classify::walk_rule(tags);
+        let peer_walkable = classify::is_walkable_peer(tags);
+        tax.classify(tags, scratch);
+        let housing = classify::housing_kind(tags);
+        let peer_poi = classify::peer_poi_kind(tags);
+        let district = classify::district_level(tags);
+        let peer_residential = classify::peer_residential(tags);
+        let walkable = walk != Walk::No || peer_walkable;
+        if walkable || !scratch.is_empty() || housing.is_some() || peer_poi.is_some() || district.is_some() || peer_residential.is_some() {
+            self.way_infos.push((
+                idx,
+                WayInfo {
+                    walk: (walk != Walk::No).then_some(walk),
+                    peer_walkable,
+                    highway: if walkable { tags.get("highway").map(str::to_owned) } else { None },
+                    name: name(tags),
+                    lit: classify::lit(tags),
+                    surface: if walkable { tags.get("surface").map(str::to_owned) } else { None },
+                    housing,
+                    levels: classify::building_levels(tags),
+                    peer_residential,
+                    places: scratch.clone(),
+                    peer_poi,
+                    district,
+                },
+            ));
+        }
+    }
+
+    /// Add a relation; keeps area relations with facts of interest, counts POI relations.
+    pub fn add_relation<T: Tags + ?Sized, M: IntoIterator<Item = Member>>(
+        &mut self,
+        tax: &Taxonomy,
+        id: i64,
+        members: M,
+        tags: &T,
+        scratch: &mut Vec<u16>,
+    ) {
+        if let Some(kind) = classify::peer_poi_kind(tags) {
+            self.peer_poi_relations.push(kind);
+        }
+        if !classify::is_area_relation(tags) {
+            return;
+        }
+        tax.classify(tags, scratch);
+        let housing = classify::housing_kind(tags);
+        let district = classify::district_level(tags);
+        let peer_residential = classify::peer_residential(tags);
+        if scratch.is_empty() && housing.is_none() && district.is_none() && peer_residential.is_none() {
+            return;
+        }
+        let mut ways = Vec::new();
+        let mut other_members = 0;
+        for m in members {
+            match m {
+                Member::Way(w, role) => ways.push((w, role)),
+                Member::Other => other_members += 1,
+            }
+        }
+        self.relations.push(RelationInfo {
+            id,
+            ways,
+            other_members,
+            name: name(tags),
+            housing,
+            levels: classify::building_levels(tags),
+            peer_residential,
+            places: scratch.clone(),
+            district,
+        });
+    }
+}
+
+/// A relation member as the readers report it.
+#[derive(Clone, Copy, Debug)]
+pub enum Member {
+    /// A way with its role.
+    Way(i64, Role),
+    /// A node or relation member.
+    Other,
+}
+
+impl Role {
+    /// The role of a member from its role string; anything but `inner` is outer.
+    #[must_use]
+    pub fn from_str_role(role: &str) -> Self {
+        if role == "inner" { Self::Inner } else { Self::Outer }
+    }
+}

@@ -1,0 +1,48 @@
+//! The `feltkart` command line: the only place for `anyhow` and process exit codes.
+
+mod cmd;
+mod summary;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Feltkart: plan outreach walks from OpenStreetMap data.
+#[derive(Parser)]
+#[command(name = "feltkart", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read an OSM extract (.osm.pbf or OSM XML) and write an atlas (extract + walking graph).
+    Ingest(cmd::ingest::Args),
+    /// Print the summary of an atlas.
+    Stats(cmd::stats::Args),
+    /// Run the demo on the shipped sample data.
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FELTKART_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(a) => cmd::ingest::run(&a),
+        Command::Stats(a) => cmd::stats::run(&a),
+        Command::Demo(a) => cmd::demo::run(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
