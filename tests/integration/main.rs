@@ -1,1 +1,7 @@
+//! The one integration test binary: a module per concern.
+//!
+//! Real extracts are read from `../shared/data/osm` (beside the project, as in CI) and shipped
+//! samples from `data/osm`; fixtures from `tests/fixtures`. Paths come from `CARGO_MANIFEST_DIR`,
+//! never the current directory.
 
+mod common;

@@ -1,0 +1,50 @@
+//! Paths and loaders shared by the test modules.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the project.
+pub fn shared() -> PathBuf {
+    root().join("..").join("shared")
+}
+
+/// A real extract from `../shared/data/osm`.
+pub fn shared_osm(name: &str) -> PathBuf {
+    shared().join("data").join("osm").join(name)
+}
+
+/// A hand-written fixture from `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests").join("fixtures").join(name)
+}
+
+/// The peer reference file `../shared/peers/reference/NAME`.
+pub fn peer_reference(name: &str) -> PathBuf {
+    shared().join("peers").join("reference").join(name)
+}
+
+/// Every PBF extract in `../shared/data/osm`.
+pub const PBF_EXTRACTS: &[&str] = &[
+    "helsinki-centre.osm.pbf",
+    "hoyerswerda-centre.osm.pbf",
+    "kotka-karhula.osm.pbf",
+    "liechtenstein.osm.pbf",
+    "monaco.osm.pbf",
+    "porto-centre.osm.pbf",
+];
+
+/// Read an extract with the shipped taxonomy.
+pub fn read(path: &std::path::Path) -> feltkart_osm::Extract {
+    let tax = feltkart_osm::Taxonomy::builtin().expect("builtin taxonomy");
+    feltkart_osm::read_extract(path, &tax, &|_| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The `feltkart` binary built for these tests.
+pub fn feltkart_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_feltkart"))
+}
