@@ -5,3 +5,7 @@
 //! never the current directory.
 
 mod common;
+mod fixtures;
+mod bad_input;
+mod peer_ingest;
+mod peer_graph;

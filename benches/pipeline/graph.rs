@@ -1,0 +1,3 @@
+//! Bench module `graph`.
+
+pub fn benches(_c: &mut criterion::Criterion) {}

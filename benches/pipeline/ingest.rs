@@ -1,0 +1,3 @@
+//! Bench module `ingest`.
+
+pub fn benches(_c: &mut criterion::Criterion) {}
