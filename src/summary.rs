@@ -88,7 +88,11 @@ impl Summary {
             places_by_kind: s.places_by_kind.clone(),
             districts: s.districts,
             warnings: s.warnings.clone(),
-            atlas: file.map(|(p, bytes, crc)| AtlasInfo { path: p.display().to_string(), bytes, checksum: format!("{crc:08x}") }),
+            atlas: file.map(|(p, bytes, crc)| AtlasInfo {
+                path: p.display().to_string(),
+                bytes,
+                checksum: format!("{crc:08x}"),
+            }),
         }
     }
 
@@ -111,20 +115,59 @@ impl Summary {
         let km = |m: f64| m / 1000.0;
         let f = &self.feltkart;
         let p = &self.peer_definitions;
-        let _ = writeln!(t, "{} ({} bytes, {}){}", self.file, self.file_bytes, self.format,
-            self.seconds.map(|s| format!(", ingested in {s:.2} s")).unwrap_or_default());
+        let _ = writeln!(
+            t,
+            "{} ({} bytes, {}){}",
+            self.file,
+            self.file_bytes,
+            self.format,
+            self.seconds
+                .map(|s| format!(", ingested in {s:.2} s"))
+                .unwrap_or_default()
+        );
         if let Some(b) = self.header_bbox {
-            let _ = writeln!(t, "  header box   {:.5},{:.5} .. {:.5},{:.5}", b.min_lon, b.min_lat, b.max_lon, b.max_lat);
+            let _ = writeln!(
+                t,
+                "  header box   {:.5},{:.5} .. {:.5},{:.5}",
+                b.min_lon, b.min_lat, b.max_lon, b.max_lat
+            );
         }
         let _ = writeln!(t, "  read         {} nodes, {} ways", self.nodes, self.ways);
-        let _ = writeln!(t, "\nWalking network            feltkart      peer definition");
-        let _ = writeln!(t, "  walkable ways         {:>12} {:>18}", f.walk_ways, p.walk_ways);
-        let _ = writeln!(t, "  node-pair edges       {:>12} {:>18}", f.walk_edges, p.walk_edges);
-        let _ = writeln!(t, "  length (km)           {:>12.3} {:>18.3}", km(f.walk_length_m), km(p.walk_length_m));
-        let _ = writeln!(t, "  graph: {} vertices, {} street segments, {:.3} km in the largest component ({} components; {} vertices, {:.3} km dropped)",
-            f.graph_vertices, f.graph_edges, km(f.graph_length_m), f.components, f.dropped_component_vertices, km(f.dropped_component_length_m));
-        let _ = writeln!(t, "\nResidential areas (peer definition): {} landuse, {} buildings; POIs (peer definition): {}",
-            p.residential_landuse_areas, p.residential_building_areas, f.pois_peer_definition);
+        let _ = writeln!(
+            t,
+            "\nWalking network            feltkart      peer definition"
+        );
+        let _ = writeln!(
+            t,
+            "  walkable ways         {:>12} {:>18}",
+            f.walk_ways, p.walk_ways
+        );
+        let _ = writeln!(
+            t,
+            "  node-pair edges       {:>12} {:>18}",
+            f.walk_edges, p.walk_edges
+        );
+        let _ = writeln!(
+            t,
+            "  length (km)           {:>12.3} {:>18.3}",
+            km(f.walk_length_m),
+            km(p.walk_length_m)
+        );
+        let _ = writeln!(
+            t,
+            "  graph: {} vertices, {} street segments, {:.3} km in the largest component ({} components; {} vertices, {:.3} km dropped)",
+            f.graph_vertices,
+            f.graph_edges,
+            km(f.graph_length_m),
+            f.components,
+            f.dropped_component_vertices,
+            km(f.dropped_component_length_m)
+        );
+        let _ = writeln!(
+            t,
+            "\nResidential areas (peer definition): {} landuse, {} buildings; POIs (peer definition): {}",
+            p.residential_landuse_areas, p.residential_building_areas, f.pois_peer_definition
+        );
         let _ = writeln!(t, "\nHousing features by type");
         for (k, n) in &self.housing_by_kind {
             let _ = writeln!(t, "  {k:<32} {n:>8}");
@@ -138,13 +181,20 @@ impl Summary {
         if lines.is_empty() {
             let _ = writeln!(t, "\nWarnings: none");
         } else {
-            let _ = writeln!(t, "\nWarnings (handled; see ARCHITECTURE.md \"Messy data\")");
+            let _ = writeln!(
+                t,
+                "\nWarnings (handled; see ARCHITECTURE.md \"Messy data\")"
+            );
             for (label, n) in lines {
                 let _ = writeln!(t, "  {label:<52} {n:>8}");
             }
         }
         if let Some(a) = &self.atlas {
-            let _ = writeln!(t, "\nAtlas: {} ({} bytes, checksum {})", a.path, a.bytes, a.checksum);
+            let _ = writeln!(
+                t,
+                "\nAtlas: {} ({} bytes, checksum {})",
+                a.path, a.bytes, a.checksum
+            );
         }
         t
     }

@@ -1,5 +1,13 @@
 //! The one criterion harness: a module per pipeline stage.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use criterion::{criterion_group, criterion_main};
 
 mod graph;

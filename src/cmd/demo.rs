@@ -25,7 +25,8 @@ fn sample() -> PathBuf {
 /// Run `feltkart demo`.
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let extract = a.extract.clone().unwrap_or_else(sample);
-    std::fs::create_dir_all(&a.out).map_err(|e| anyhow::anyhow!("{}: cannot create output directory: {e}", a.out.display()))?;
+    std::fs::create_dir_all(&a.out)
+        .map_err(|e| anyhow::anyhow!("{}: cannot create output directory: {e}", a.out.display()))?;
     let atlas = a.out.join(super::ingest::default_output(&extract));
     let summary = super::ingest::ingest(&extract, &atlas, None, false)?;
     summary.print(false)

@@ -27,23 +27,40 @@ pub struct Args {
 
 /// The default atlas name for an extract: `city.osm.pbf` -> `city.atlas`.
 pub fn default_output(extract: &Path) -> PathBuf {
-    let name = extract.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "extract".into());
-    let stem = [".osm.pbf", ".pbf", ".osm"].iter().find_map(|s| name.strip_suffix(s)).unwrap_or(&name);
+    let name = extract
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "extract".into());
+    let stem = [".osm.pbf", ".pbf", ".osm"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))
+        .unwrap_or(&name);
     PathBuf::from(format!("{stem}.atlas"))
 }
 
 /// Ingest `extract` into `output`, showing progress unless `quiet`; returns the summary.
-pub fn ingest(extract: &Path, output: &Path, taxonomy: Option<&Path>, quiet: bool) -> anyhow::Result<Summary> {
+pub fn ingest(
+    extract: &Path,
+    output: &Path,
+    taxonomy: Option<&Path>,
+    quiet: bool,
+) -> anyhow::Result<Summary> {
     let tax = match taxonomy {
         Some(p) => feltkart_osm::Taxonomy::load(p)?,
         None => feltkart_osm::Taxonomy::builtin()?,
     };
     let total = std::fs::metadata(extract).map(|m| m.len()).unwrap_or(0);
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(total) };
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total)
+    };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({elapsed})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar.set_message(format!("reading {}", extract.display()));
     let started = Instant::now();
@@ -51,13 +68,27 @@ pub fn ingest(extract: &Path, output: &Path, taxonomy: Option<&Path>, quiet: boo
     bar.set_message("writing atlas");
     let checksum = feltkart_atlas::write(&atlas, output)?;
     bar.finish_and_clear();
-    let bytes = std::fs::metadata(output).with_context(|| format!("{}: cannot stat the atlas just written", output.display()))?.len();
-    Ok(Summary::new(&atlas, Some((output, bytes, checksum)), Some(started.elapsed())))
+    let bytes = std::fs::metadata(output)
+        .with_context(|| format!("{}: cannot stat the atlas just written", output.display()))?
+        .len();
+    Ok(Summary::new(
+        &atlas,
+        Some((output, bytes, checksum)),
+        Some(started.elapsed()),
+    ))
 }
 
 /// Run `feltkart ingest`.
 pub fn run(a: &Args) -> anyhow::Result<()> {
-    let output = a.output.clone().unwrap_or_else(|| default_output(&a.extract));
-    let summary = ingest(&a.extract, &output, a.taxonomy.as_deref(), a.quiet || a.json)?;
+    let output = a
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&a.extract));
+    let summary = ingest(
+        &a.extract,
+        &output,
+        a.taxonomy.as_deref(),
+        a.quiet || a.json,
+    )?;
     summary.print(a.json)
 }

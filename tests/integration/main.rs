@@ -4,8 +4,16 @@
 //! samples from `data/osm`; fixtures from `tests/fixtures`. Paths come from `CARGO_MANIFEST_DIR`,
 //! never the current directory.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod bad_input;
 mod common;
 mod fixtures;
-mod bad_input;
-mod peer_ingest;
 mod peer_graph;
+mod peer_ingest;

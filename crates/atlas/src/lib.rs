@@ -44,13 +44,17 @@ pub enum AtlasError {
         source: std::io::Error,
     },
     /// Not an atlas.
-    #[error("{path}: not a Feltkart atlas file (no FKATLAS header); make one with `feltkart ingest EXTRACT.osm.pbf -o {path}`")]
+    #[error(
+        "{path}: not a Feltkart atlas file (no FKATLAS header); make one with `feltkart ingest EXTRACT.osm.pbf -o {path}`"
+    )]
     NotAtlas {
         /// The file.
         path: String,
     },
     /// Written by another format version.
-    #[error("{path}: stale atlas (format version {found}, this build reads {expected}); re-run `feltkart ingest` on the extract")]
+    #[error(
+        "{path}: stale atlas (format version {found}, this build reads {expected}); re-run `feltkart ingest` on the extract"
+    )]
     Stale {
         /// The file.
         path: String,
@@ -92,35 +96,88 @@ pub enum AtlasError {
 /// # Errors
 /// [`AtlasError::Encode`] if serialisation fails.
 pub fn encode(atlas: &Atlas, path: &str) -> Result<(Vec<u8>, u32), AtlasError> {
-    let payload = postcard::to_stdvec(atlas).map_err(|e| AtlasError::Encode { path: path.to_owned(), reason: e.to_string() })?;
+    let payload = postcard::to_stdvec(atlas).map_err(|e| AtlasError::Encode {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
     let crc = crc32fast::hash(&payload);
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&header(payload.len() as u64, crc));
     out.extend_from_slice(&payload);
     Ok((out, crc))
 }
 
-/// Write an atlas file atomically (temporary file, fsync, rename). Returns its checksum.
+/// A writer that counts bytes and computes the CRC-32 of what passes through.
+struct Checksummed<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Write an atlas file atomically (temporary file, fsync, rename), streaming the payload so
+/// it is never held twice in memory. Returns its checksum.
 ///
 /// # Errors
 /// [`AtlasError`] naming the path.
 pub fn write(atlas: &Atlas, path: &Path) -> Result<u32, AtlasError> {
+    use std::io::{Seek, SeekFrom};
     let shown = path.display().to_string();
     let io = |action: &'static str| {
         let shown = shown.clone();
-        move |source| AtlasError::Io { path: shown, action, source }
+        move |source| AtlasError::Io {
+            path: shown,
+            action,
+            source,
+        }
     };
-    let (bytes, crc) = encode(atlas, &shown)?;
     let tmp = path.with_extension("atlas.tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
-    f.write_all(&bytes).map_err(io("cannot write"))?;
-    f.sync_all().map_err(io("cannot sync"))?;
-    drop(f);
+    let file = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    out.write_all(&[0u8; HEADER_LEN])
+        .map_err(io("cannot write"))?;
+    let mut body = Checksummed {
+        inner: out,
+        crc: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    postcard::to_io(atlas, &mut body).map_err(|e| AtlasError::Encode {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    let (crc, len) = (body.crc.finalize(), body.len);
+    let mut file = body.inner.into_inner().map_err(|e| AtlasError::Io {
+        path: shown.clone(),
+        action: "cannot write",
+        source: e.into_error(),
+    })?;
+    file.seek(SeekFrom::Start(0)).map_err(io("cannot seek"))?;
+    file.write_all(&header(len, crc))
+        .map_err(io("cannot write"))?;
+    file.sync_all().map_err(io("cannot sync"))?;
+    drop(file);
     std::fs::rename(&tmp, path).map_err(io("cannot rename into place"))?;
     Ok(crc)
+}
+
+fn header(len: u64, crc: u32) -> [u8; HEADER_LEN] {
+    let mut h = [0u8; HEADER_LEN];
+    h[..8].copy_from_slice(MAGIC);
+    h[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    h[12..20].copy_from_slice(&len.to_le_bytes());
+    h[20..24].copy_from_slice(&crc.to_le_bytes());
+    h
 }
 
 /// Decode an atlas from bytes; `path` names it in errors. Returns the atlas and its checksum.
@@ -133,23 +190,61 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<(Atlas, u32), AtlasError> {
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(AtlasError::NotAtlas { path: p() });
     }
-    let field = |r: std::ops::Range<usize>| bytes.get(r).ok_or_else(|| AtlasError::Truncated { path: p(), expected: 0, found: 0 });
-    let version = u32::from_le_bytes(field(8..12)?.try_into().map_err(|_| AtlasError::NotAtlas { path: p() })?);
+    let field = |r: std::ops::Range<usize>| {
+        bytes.get(r).ok_or_else(|| AtlasError::Truncated {
+            path: p(),
+            expected: 0,
+            found: 0,
+        })
+    };
+    let version = u32::from_le_bytes(
+        field(8..12)?
+            .try_into()
+            .map_err(|_| AtlasError::NotAtlas { path: p() })?,
+    );
     if version != FORMAT_VERSION {
-        return Err(AtlasError::Stale { path: p(), found: version, expected: FORMAT_VERSION });
+        return Err(AtlasError::Stale {
+            path: p(),
+            found: version,
+            expected: FORMAT_VERSION,
+        });
     }
-    let len = u64::from_le_bytes(field(12..20)?.try_into().map_err(|_| AtlasError::NotAtlas { path: p() })?);
-    let crc = u32::from_le_bytes(field(20..24)?.try_into().map_err(|_| AtlasError::NotAtlas { path: p() })?);
+    let len = u64::from_le_bytes(
+        field(12..20)?
+            .try_into()
+            .map_err(|_| AtlasError::NotAtlas { path: p() })?,
+    );
+    let crc = u32::from_le_bytes(
+        field(20..24)?
+            .try_into()
+            .map_err(|_| AtlasError::NotAtlas { path: p() })?,
+    );
     let payload = &bytes[HEADER_LEN..];
     if payload.len() as u64 != len {
-        return Err(AtlasError::Truncated { path: p(), expected: len, found: payload.len() as u64 });
+        return Err(AtlasError::Truncated {
+            path: p(),
+            expected: len,
+            found: payload.len() as u64,
+        });
     }
     let actual = crc32fast::hash(payload);
     if actual != crc {
-        return Err(AtlasError::Corrupt { path: p(), reason: format!("checksum {actual:08x}, header says {crc:08x}") });
+        return Err(AtlasError::Corrupt {
+            path: p(),
+            reason: format!("checksum {actual:08x}, header says {crc:08x}"),
+        });
     }
-    let atlas: Atlas = postcard::from_bytes(payload).map_err(|e| AtlasError::Corrupt { path: p(), reason: e.to_string() })?;
-    atlas.graph.check_invariants().map_err(|e| AtlasError::Corrupt { path: p(), reason: format!("graph invariant broken: {e}") })?;
+    let atlas: Atlas = postcard::from_bytes(payload).map_err(|e| AtlasError::Corrupt {
+        path: p(),
+        reason: e.to_string(),
+    })?;
+    atlas
+        .graph
+        .check_invariants()
+        .map_err(|e| AtlasError::Corrupt {
+            path: p(),
+            reason: format!("graph invariant broken: {e}"),
+        })?;
     Ok((atlas, crc))
 }
 
@@ -159,7 +254,11 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<(Atlas, u32), AtlasError> {
 /// As [`decode`], plus IO errors naming the path.
 pub fn read(path: &Path) -> Result<(Atlas, u32), AtlasError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| AtlasError::Io { path: shown.clone(), action: "cannot read", source })?;
+    let bytes = std::fs::read(path).map_err(|source| AtlasError::Io {
+        path: shown.clone(),
+        action: "cannot read",
+        source,
+    })?;
     decode(&bytes, &shown)
 }
 
@@ -176,5 +275,9 @@ pub fn ingest(
     let mut extract = feltkart_osm::read_extract(path, taxonomy, progress)?;
     let graph = feltkart_graph::build(&extract, feltkart_graph::BuildOptions::default());
     extract.walk_ways = Vec::new();
-    Ok(Atlas { written_by: format!("feltkart {}", env!("CARGO_PKG_VERSION")), extract, graph })
+    Ok(Atlas {
+        written_by: format!("feltkart {}", env!("CARGO_PKG_VERSION")),
+        extract,
+        graph,
+    })
 }

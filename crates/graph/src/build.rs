@@ -32,7 +32,11 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        Self { rule: Rule::Feltkart, simplify: true, largest_component: true }
+        Self {
+            rule: Rule::Feltkart,
+            simplify: true,
+            largest_component: true,
+        }
     }
 }
 
@@ -67,7 +71,7 @@ fn selected(w: &WalkWay, rule: Rule) -> bool {
 /// The runs of a way to walk: split at gaps (Feltkart) or whole (peer).
 fn runs(w: &WalkWay, rule: Rule) -> Vec<std::ops::Range<usize>> {
     if rule == Rule::Peer || w.gaps_before.is_empty() {
-        return vec![0..w.nodes.len()];
+        return std::iter::once(0..w.nodes.len()).collect();
     }
     let mut out = Vec::new();
     let mut start = 0;
@@ -80,14 +84,21 @@ fn runs(w: &WalkWay, rule: Rule) -> Vec<std::ops::Range<usize>> {
 }
 
 fn path_length(coords: &[LonLat]) -> f64 {
-    coords.windows(2).map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat)).sum()
+    coords
+        .windows(2)
+        .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
+        .sum()
 }
 
 /// Build the walking graph from an extract.
 #[must_use]
 pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
-    let ways: Vec<(&WalkWay, Vec<std::ops::Range<usize>>)> =
-        extract.walk_ways.iter().filter(|w| selected(w, opts.rule)).map(|w| (w, runs(w, opts.rule))).collect();
+    let ways: Vec<(&WalkWay, Vec<std::ops::Range<usize>>)> = extract
+        .walk_ways
+        .iter()
+        .filter(|w| selected(w, opts.rule))
+        .map(|w| (w, runs(w, opts.rule)))
+        .collect();
 
     // Decision nodes: way (run) ends, and nodes used more than once (as peers.py counts them).
     let mut uses: FxHashMap<OsmNodeId, u32> = FxHashMap::default();
@@ -104,16 +115,23 @@ pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
     let mut g: UnGraph<GNode, GEdge> = UnGraph::default();
     let mut index: FxHashMap<OsmNodeId, NodeIndex> = FxHashMap::default();
     let mut vertex = |g: &mut UnGraph<GNode, GEdge>, osm: OsmNodeId, at: LonLat| {
-        *index.entry(osm).or_insert_with(|| g.add_node(GNode { osm, at }))
+        *index
+            .entry(osm)
+            .or_insert_with(|| g.add_node(GNode { osm, at }))
     };
-    let mut stats = GraphStats { rule: Some(opts.rule), ..GraphStats::default() };
+    let mut stats = GraphStats {
+        rule: Some(opts.rule),
+        ..GraphStats::default()
+    };
     for (w, rs) in &ways {
         for r in rs {
             let nodes = &w.nodes[r.clone()];
             let coords = &w.coords[r.clone()];
             let mut start = 0;
             for i in 1..nodes.len() {
-                let decision = !opts.simplify || i == nodes.len() - 1 || uses.get(&nodes[i]).copied().unwrap_or(0) >= 2;
+                let decision = !opts.simplify
+                    || i == nodes.len() - 1
+                    || uses.get(&nodes[i]).copied().unwrap_or(0) >= 2;
                 if !decision {
                     continue;
                 }
@@ -131,15 +149,19 @@ pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
                     let u = vertex(&mut g, nodes[a], coords[a]);
                     let v = vertex(&mut g, nodes[b], coords[b]);
                     let geom = coords[a..=b].to_vec();
-                    g.add_edge(u, v, GEdge {
-                        way: w.osm,
-                        length_m: path_length(&geom),
-                        class: w.class,
-                        name: w.name.clone(),
-                        lit: w.lit,
-                        surface: w.surface.clone(),
-                        coords: geom,
-                    });
+                    g.add_edge(
+                        u,
+                        v,
+                        GEdge {
+                            way: w.osm,
+                            length_m: path_length(&geom),
+                            class: w.class,
+                            name: w.name.clone(),
+                            lit: w.lit,
+                            surface: w.surface.clone(),
+                            coords: geom,
+                        },
+                    );
                 }
                 start = i;
             }
@@ -160,10 +182,20 @@ pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
     stats.components = sizes.len() as u64;
     if opts.largest_component && sizes.len() > 1 {
         // Largest by vertex count; ties broken by the smallest label for determinism.
-        let best = sizes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map_or(0, |(&l, _)| l);
-        stats.length_dropped_m =
-            g.raw_edges().iter().filter(|e| labels[e.source().index()] != best).map(|e| e.weight.length_m).sum();
-        g = g.filter_map(|n, w| (labels[n.index()] == best).then(|| w.clone()), |_, e| Some(e.clone()));
+        let best = sizes
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map_or(0, |(&l, _)| l);
+        stats.length_dropped_m = g
+            .raw_edges()
+            .iter()
+            .filter(|e| labels[e.source().index()] != best)
+            .map(|e| e.weight.length_m)
+            .sum();
+        g = g.filter_map(
+            |n, w| (labels[n.index()] == best).then(|| w.clone()),
+            |_, e| Some(e.clone()),
+        );
         stats.nodes_dropped = stats.nodes_before - g.node_count() as u64;
         stats.edges_dropped = stats.edges_before - g.edge_count() as u64;
     }

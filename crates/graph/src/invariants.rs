@@ -58,14 +58,23 @@ pub fn check(wg: &WalkGraph) -> Result<(), InvariantError> {
         let w = e.weight();
         let (edge, way) = (e.id().index(), w.way.to_string());
         if !(w.length_m.is_finite() && w.length_m > 0.0) {
-            return Err(InvariantError::BadLength { edge, way, length: w.length_m });
+            return Err(InvariantError::BadLength {
+                edge,
+                way,
+                length: w.length_m,
+            });
         }
         if e.source() == e.target() {
             return Err(InvariantError::SelfLoop { edge, way });
         }
         let geometry: f64 = w.coords.windows(2).map(|p| p[0].distance_m(p[1])).sum();
         if (geometry - w.length_m).abs() > 1e-6 * w.length_m.max(1.0) {
-            return Err(InvariantError::LengthMismatch { edge, way, length: w.length_m, geometry });
+            return Err(InvariantError::LengthMismatch {
+                edge,
+                way,
+                length: w.length_m,
+                geometry,
+            });
         }
         let (s, t) = (g[e.source()].at, g[e.target()].at);
         if w.coords.first() != Some(&s) || w.coords.last() != Some(&t) {

@@ -81,7 +81,12 @@ impl Adjacency {
                 fill[a.index()] += 1;
             }
         }
-        Self { offsets, targets, edges, lengths }
+        Self {
+            offsets,
+            targets,
+            edges,
+            lengths,
+        }
     }
 
     /// Number of vertices.
@@ -99,7 +104,12 @@ impl Adjacency {
 
     /// Dijkstra with a cost per edge: `cost(edge, length_m)`; a cost of infinity closes the edge.
     /// Costs must be non-negative.
-    pub fn search(&self, sources: &[(NodeIndex, f64)], cutoff: Option<f64>, cost: impl Fn(EdgeIndex, f64) -> f64) -> ShortestPaths {
+    pub fn search(
+        &self,
+        sources: &[(NodeIndex, f64)],
+        cutoff: Option<f64>,
+        cost: impl Fn(EdgeIndex, f64) -> f64,
+    ) -> ShortestPaths {
         let n = self.node_count();
         let mut dist = vec![f64::INFINITY; n];
         let mut via = vec![None; n];

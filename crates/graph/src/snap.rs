@@ -6,8 +6,8 @@
 use crate::{GEdge, GNode};
 use feltkart_model::{LonLat, haversine_m};
 use petgraph::graph::{EdgeIndex, UnGraph};
-use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line};
 
 type Seg = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
 
@@ -46,10 +46,16 @@ impl SnapIndex {
             for (i, w) in coords.windows(2).enumerate() {
                 let a = project(w[0], lat0_cos);
                 let b = project(w[1], lat0_cos);
-                segs.push(GeomWithData::new(Line::new(a, b), (e.index() as u32, i as u32)));
+                segs.push(GeomWithData::new(
+                    Line::new(a, b),
+                    (e.index() as u32, i as u32),
+                ));
             }
         }
-        Self { tree: RTree::bulk_load(segs), lat0_cos }
+        Self {
+            tree: RTree::bulk_load(segs),
+            lat0_cos,
+        }
     }
 
     /// The nearest edge to `p`, or `None` for an empty graph.
@@ -61,11 +67,22 @@ impl SnapIndex {
         let edge = EdgeIndex::new(e as usize);
         let line = seg.geom();
         let c = line.nearest_point(&q);
-        let at = LonLat { lon: c[0] / (M_PER_DEG * self.lat0_cos), lat: c[1] / M_PER_DEG };
+        let at = LonLat {
+            lon: c[0] / (M_PER_DEG * self.lat0_cos),
+            lat: c[1] / M_PER_DEG,
+        };
         let coords = &g.edge_weight(edge)?.coords;
-        let before: f64 = coords[..=i as usize].windows(2).map(|w| w[0].distance_m(w[1])).sum();
+        let before: f64 = coords[..=i as usize]
+            .windows(2)
+            .map(|w| w[0].distance_m(w[1]))
+            .sum();
         let offset_m = before + coords[i as usize].distance_m(at);
-        Some(Snap { edge, offset_m, at, distance_m: haversine_m(p.lon, p.lat, at.lon, at.lat) })
+        Some(Snap {
+            edge,
+            offset_m,
+            at,
+            distance_m: haversine_m(p.lon, p.lat, at.lon, at.lat),
+        })
     }
 }
 

@@ -30,7 +30,11 @@ impl LonLat {
     /// # Errors
     /// [`CoordError`] when either value is out of range or not finite.
     pub fn new(lon: f64, lat: f64) -> Result<Self, CoordError> {
-        if lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
+        if lon.is_finite()
+            && lat.is_finite()
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat)
+        {
             Ok(Self { lon, lat })
         } else {
             Err(CoordError { lon, lat })
@@ -72,7 +76,12 @@ impl BBox {
     /// An empty box that grows with [`BBox::extend`].
     #[must_use]
     pub fn empty() -> Self {
-        Self { min_lon: f64::INFINITY, min_lat: f64::INFINITY, max_lon: f64::NEG_INFINITY, max_lat: f64::NEG_INFINITY }
+        Self {
+            min_lon: f64::INFINITY,
+            min_lat: f64::INFINITY,
+            max_lon: f64::NEG_INFINITY,
+            max_lat: f64::NEG_INFINITY,
+        }
     }
 
     /// Grow the box to include `p`.
@@ -92,7 +101,8 @@ impl BBox {
     /// Whether `p` lies inside the box (edges included).
     #[must_use]
     pub fn contains(&self, p: LonLat) -> bool {
-        (self.min_lon..=self.max_lon).contains(&p.lon) && (self.min_lat..=self.max_lat).contains(&p.lat)
+        (self.min_lon..=self.max_lon).contains(&p.lon)
+            && (self.min_lat..=self.max_lat).contains(&p.lat)
     }
 }
 

@@ -29,11 +29,14 @@ impl HighwayClass {
     #[must_use]
     pub fn from_highway(value: &str) -> Self {
         match value {
-            "footway" | "pedestrian" | "path" | "corridor" | "bridleway" | "crossing" => Self::Footway,
+            "footway" | "pedestrian" | "path" | "corridor" | "bridleway" | "crossing" => {
+                Self::Footway
+            }
             "steps" => Self::Steps,
             "living_street" | "residential" => Self::Residential,
             "service" | "track" | "unclassified" | "road" => Self::Minor,
-            "tertiary" | "tertiary_link" | "secondary" | "secondary_link" | "primary" | "primary_link" => Self::Major,
+            "tertiary" | "tertiary_link" | "secondary" | "secondary_link" | "primary"
+            | "primary_link" => Self::Major,
             "cycleway" => Self::Cycleway,
             "trunk" | "trunk_link" | "motorway" | "motorway_link" => Self::Trunk,
             _ => Self::Other,
@@ -127,7 +130,13 @@ pub enum HousingAreaType {
 
 impl HousingAreaType {
     /// Every area type, in a fixed order.
-    pub const ALL: [Self; 5] = [Self::Residential, Self::Allotments, Self::Farmyard, Self::CampSite, Self::CaravanSite];
+    pub const ALL: [Self; 5] = [
+        Self::Residential,
+        Self::Allotments,
+        Self::Farmyard,
+        Self::CampSite,
+        Self::CaravanSite,
+    ];
 
     /// Stable snake-case name.
     #[must_use]

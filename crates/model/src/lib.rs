@@ -7,5 +7,7 @@ mod ids;
 mod kinds;
 
 pub use coord::{BBox, CoordError, EARTH_RADIUS_M, LonLat, haversine_m};
-pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRelationId, OsmWayId, OsmRef};
-pub use kinds::{BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole};
+pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRef, OsmRelationId, OsmWayId};
+pub use kinds::{
+    BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole,
+};

@@ -3,11 +3,17 @@
 //! places and districts positioned, and everything counted.
 
 use crate::classify::PeerResidential;
-use crate::extract::{District, Extract, ExtractStats, HousingFeature, PeerCounts, Place, SourceInfo, WalkWay, Warnings};
+use crate::extract::{
+    District, Extract, ExtractStats, HousingFeature, PeerCounts, Place, SourceInfo, WalkWay,
+    Warnings,
+};
 use crate::multipolygon::{Segment, assemble as assemble_rings, build_rings};
 use crate::nodes::NodeIndex;
 use crate::raw::{RawChunk, RelationInfo, Role, WayInfo};
-use feltkart_model::{BBox, BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId, OsmWayId, haversine_m};
+use feltkart_model::{
+    BBox, BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId,
+    OsmWayId, haversine_m,
+};
 use geo::{BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
@@ -21,13 +27,24 @@ enum Outline {
 }
 
 fn outline(refs: &[i64], nodes: &NodeIndex) -> Outline {
-    let coords: Vec<Coord<f64>> = refs.iter().filter_map(|&r| nodes.get(r)).map(|(x, y)| Coord { x, y }).collect();
+    let coords: Vec<Coord<f64>> = refs
+        .iter()
+        .filter_map(|&r| nodes.get(r))
+        .map(|(x, y)| Coord { x, y })
+        .collect();
     let closed = refs.len() >= 4 && refs.first() == refs.last() && coords.len() == refs.len();
-    if closed { Outline::Closed(LineString::new(coords)) } else { Outline::Open(coords) }
+    if closed {
+        Outline::Closed(LineString::new(coords))
+    } else {
+        Outline::Open(coords)
+    }
 }
 
 fn to_lonlat(p: Point<f64>) -> LonLat {
-    LonLat { lon: p.x(), lat: p.y() }
+    LonLat {
+        lon: p.x(),
+        lat: p.y(),
+    }
 }
 
 fn mean_point(coords: &[Coord<f64>]) -> Option<LonLat> {
@@ -36,8 +53,13 @@ fn mean_point(coords: &[Coord<f64>]) -> Option<LonLat> {
     }
     #[allow(clippy::cast_precision_loss)]
     let n = coords.len() as f64;
-    let (sx, sy) = coords.iter().fold((0.0, 0.0), |(sx, sy), c| (sx + c.x, sy + c.y));
-    Some(LonLat { lon: sx / n, lat: sy / n })
+    let (sx, sy) = coords
+        .iter()
+        .fold((0.0, 0.0), |(sx, sy), c| (sx + c.x, sy + c.y));
+    Some(LonLat {
+        lon: sx / n,
+        lat: sy / n,
+    })
 }
 
 /// What one walkable way contributes.
@@ -71,7 +93,10 @@ fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut
         }
     }
     let peer = (info.peer_walkable && coords.len() >= 2).then(|| {
-        let len: f64 = coords.windows(2).map(|w| haversine_m(w[0].lon, w[0].lat, w[1].lon, w[1].lat)).sum();
+        let len: f64 = coords
+            .windows(2)
+            .map(|w| haversine_m(w[0].lon, w[0].lat, w[1].lon, w[1].lat))
+            .sum();
         (coords.len() as u64 - 1, len)
     });
     let way = (coords.len() >= 2).then(|| WalkWay {
@@ -87,7 +112,12 @@ fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut
         coords,
         gaps_before,
     });
-    WalkOut { way, missing, peer_walkable: info.peer_walkable, peer }
+    WalkOut {
+        way,
+        missing,
+        peer_walkable: info.peer_walkable,
+        peer,
+    }
 }
 
 /// An area (from a closed way or an assembled relation) with the facts it carries.
@@ -114,20 +144,41 @@ impl Collected {
         let at = a.shape.centroid().map(to_lonlat);
         let Some(at) = at else { return };
         if let Some(kind) = a.housing {
-            self.housing.push(HousingFeature { osm: a.osm, kind, levels: a.levels, shape: a.shape.clone(), at });
+            self.housing.push(HousingFeature {
+                osm: a.osm,
+                kind,
+                levels: a.levels,
+                shape: a.shape.clone(),
+                at,
+            });
         }
         if !a.places.is_empty() {
-            self.places.push(Place { osm: a.osm, kinds: a.places.to_vec(), name: a.name.map(str::to_owned), at });
+            self.places.push(Place {
+                osm: a.osm,
+                kinds: a.places.to_vec(),
+                name: a.name.map(str::to_owned),
+                at,
+            });
         }
         if let Some(source) = a.district {
-            self.districts.push(District { osm: a.osm, source, name: a.name.map(str::to_owned), shape: Some(a.shape), at });
+            self.districts.push(District {
+                osm: a.osm,
+                source,
+                name: a.name.map(str::to_owned),
+                shape: Some(a.shape),
+                at,
+            });
         }
     }
 }
 
 /// Assemble one area relation: its rings, and whether it was complete (all member ways in
 /// the file with all their nodes).
-fn relation_shape(rel: &RelationInfo, ways: &FxHashMap<i64, &[i64]>, nodes: &NodeIndex) -> (Option<MultiPolygon<f64>>, bool, usize) {
+fn relation_shape(
+    rel: &RelationInfo,
+    ways: &FxHashMap<i64, &[i64]>,
+    nodes: &NodeIndex,
+) -> (Option<MultiPolygon<f64>>, bool, usize) {
     let mut complete = true;
     let mut outer = Vec::new();
     let mut inner = Vec::new();
@@ -136,13 +187,24 @@ fn relation_shape(rel: &RelationInfo, ways: &FxHashMap<i64, &[i64]>, nodes: &Nod
             complete = false;
             continue;
         };
-        let coords: Vec<Coord<f64>> = refs.iter().filter_map(|&r| nodes.get(r)).map(|(x, y)| Coord { x, y }).collect();
+        let coords: Vec<Coord<f64>> = refs
+            .iter()
+            .filter_map(|&r| nodes.get(r))
+            .map(|(x, y)| Coord { x, y })
+            .collect();
         if coords.len() != refs.len() {
             complete = false;
             continue;
         }
-        let seg = Segment { nodes: refs.to_vec(), coords };
-        if role == Role::Inner { inner.push(seg) } else { outer.push(seg) }
+        let seg = Segment {
+            nodes: refs.to_vec(),
+            coords,
+        };
+        if role == Role::Inner {
+            inner.push(seg)
+        } else {
+            outer.push(seg)
+        }
     }
     let (mut outer_rings, unclosed_o) = build_rings(&outer);
     let (mut inner_rings, unclosed_i) = build_rings(&inner);
@@ -169,7 +231,14 @@ fn filter_unspecified_buildings(housing: Vec<HousingFeature>) -> Vec<HousingFeat
         residential
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.bounding_rect().map(|r| GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i)))
+            .filter_map(|(i, p)| {
+                p.bounding_rect().map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i,
+                    )
+                })
+            })
             .collect(),
     );
     let keep: Vec<bool> = housing
@@ -179,17 +248,29 @@ fn filter_unspecified_buildings(housing: Vec<HousingFeature>) -> Vec<HousingFeat
                 return true;
             }
             let pt = Point::new(h.at.lon, h.at.lat);
-            tree.locate_in_envelope_intersecting(&AABB::from_point([h.at.lon, h.at.lat])).any(|g| residential[g.data].contains(&pt))
+            tree.locate_in_envelope_intersecting(&AABB::from_point([h.at.lon, h.at.lat]))
+                .any(|g| residential[g.data].contains(&pt))
         })
         .collect();
-    housing.into_iter().zip(keep).filter_map(|(h, k)| k.then_some(h)).collect()
+    housing
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(h, k)| k.then_some(h))
+        .collect()
 }
 
 /// Build the extract from decoded chunks.
 #[allow(clippy::too_many_lines)]
-pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<String>) -> Extract {
+pub fn assemble(
+    source: SourceInfo,
+    mut chunks: Vec<RawChunk>,
+    place_kinds: Vec<String>,
+) -> Extract {
     let nodes = NodeIndex::build(&mut chunks);
-    let mut stats = ExtractStats { nodes: nodes.len() as u64, ..ExtractStats::default() };
+    let mut stats = ExtractStats {
+        nodes: nodes.len() as u64,
+        ..ExtractStats::default()
+    };
     let mut warnings = Warnings::default();
     let mut peer = PeerCounts::default();
 
@@ -198,13 +279,20 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
         node_bbox.extend(LonLat { lon, lat });
     }
     if let Some(hb) = source.header_bbox {
-        warnings.nodes_outside_header_box = nodes.coords().filter(|&(lon, lat)| !hb.contains(LonLat { lon, lat })).count() as u64;
+        warnings.nodes_outside_header_box = nodes
+            .coords()
+            .filter(|&(lon, lat)| !hb.contains(LonLat { lon, lat }))
+            .count() as u64;
     }
 
     // Ways with facts, in file order.
     let infos: Vec<(i64, &[i64], &WayInfo)> = chunks
         .iter()
-        .flat_map(|c| c.way_infos.iter().map(move |(i, info)| (c.way_ids[*i as usize], c.way_refs[*i as usize].as_slice(), info)))
+        .flat_map(|c| {
+            c.way_infos
+                .iter()
+                .map(move |(i, info)| (c.way_ids[*i as usize], c.refs(*i as usize), info))
+        })
         .collect();
     stats.ways = chunks.iter().map(|c| c.way_ids.len() as u64).sum();
 
@@ -236,12 +324,16 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
                     }
                     stats.walk_ways += 1;
                     let mut start = 0usize;
-                    let mut cuts: Vec<usize> = way.gaps_before.iter().map(|&g| g as usize).collect();
+                    let mut cuts: Vec<usize> =
+                        way.gaps_before.iter().map(|&g| g as usize).collect();
                     cuts.push(way.coords.len());
                     for cut in cuts {
                         let part = &way.coords[start..cut];
                         stats.walk_edges += part.len().saturating_sub(1) as u64;
-                        stats.walk_length_m += part.windows(2).map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat)).sum::<f64>();
+                        stats.walk_length_m += part
+                            .windows(2)
+                            .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
+                            .sum::<f64>();
                         start = cut;
                     }
                 }
@@ -255,7 +347,12 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
     let mut collected = Collected::default();
     let outlines: Vec<(i64, &WayInfo, Outline)> = infos
         .par_iter()
-        .filter(|(_, _, i)| i.housing.is_some() || !i.places.is_empty() || i.district.is_some() || i.peer_residential.is_some())
+        .filter(|(_, _, i)| {
+            i.housing.is_some()
+                || !i.places.is_empty()
+                || i.district.is_some()
+                || i.peer_residential.is_some()
+        })
         .map(|&(id, refs, info)| (id, info, outline(refs, &nodes)))
         .collect();
     for (id, info, o) in outlines {
@@ -282,7 +379,12 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
                     warnings.unclosed_outlines += 1;
                 }
                 if let (false, Some(at)) = (info.places.is_empty(), mean_point(&coords)) {
-                    collected.places.push(Place { osm, kinds: info.places.clone(), name: info.name.clone(), at });
+                    collected.places.push(Place {
+                        osm,
+                        kinds: info.places.clone(),
+                        name: info.name.clone(),
+                        at,
+                    });
                 }
             }
         }
@@ -291,12 +393,15 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
     // Area relations.
     let relations: Vec<&RelationInfo> = chunks.iter().flat_map(|c| c.relations.iter()).collect();
     stats.area_relations = relations.len() as u64;
-    let wanted: FxHashSet<i64> = relations.iter().flat_map(|r| r.ways.iter().map(|&(w, _)| w)).collect();
+    let wanted: FxHashSet<i64> = relations
+        .iter()
+        .flat_map(|r| r.ways.iter().map(|&(w, _)| w))
+        .collect();
     let mut member_ways: FxHashMap<i64, &[i64]> = FxHashMap::default();
     for c in &chunks {
-        for (id, refs) in c.way_ids.iter().zip(&c.way_refs) {
+        for (i, id) in c.way_ids.iter().enumerate() {
             if wanted.contains(id) {
-                member_ways.insert(*id, refs.as_slice());
+                member_ways.insert(*id, c.refs(i));
             }
         }
     }
@@ -336,15 +441,35 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
     // Tagged nodes: places, district points, buildings mapped as nodes.
     for n in chunks.iter().flat_map(|c| c.tagged_nodes.iter()) {
         let osm = OsmRef::Node(OsmNodeId(n.id));
-        let at = LonLat { lon: n.lon, lat: n.lat };
+        let at = LonLat {
+            lon: n.lon,
+            lat: n.lat,
+        };
         if !n.places.is_empty() {
-            collected.places.push(Place { osm, kinds: n.places.clone(), name: n.name.clone(), at });
+            collected.places.push(Place {
+                osm,
+                kinds: n.places.clone(),
+                name: n.name.clone(),
+                at,
+            });
         }
         if let Some(source) = n.district {
-            collected.districts.push(District { osm, source, name: n.name.clone(), shape: None, at });
+            collected.districts.push(District {
+                osm,
+                source,
+                name: n.name.clone(),
+                shape: None,
+                at,
+            });
         }
         if let Some(kind) = n.housing {
-            collected.housing.push(HousingFeature { osm, kind, levels: n.levels, shape: MultiPolygon::new(vec![]), at });
+            collected.housing.push(HousingFeature {
+                osm,
+                kind,
+                levels: n.levels,
+                shape: MultiPolygon::new(vec![]),
+                at,
+            });
         }
     }
 
@@ -354,8 +479,14 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
         *peer.pois_by_osm_type.entry(t.to_owned()).or_default() += 1;
     };
     for c in &chunks {
-        c.tagged_nodes.iter().filter_map(|n| n.peer_poi).for_each(|k| count_poi(k, "n"));
-        c.way_infos.iter().filter_map(|(_, i)| i.peer_poi).for_each(|k| count_poi(k, "w"));
+        c.tagged_nodes
+            .iter()
+            .filter_map(|n| n.peer_poi)
+            .for_each(|k| count_poi(k, "n"));
+        c.way_infos
+            .iter()
+            .filter_map(|(_, i)| i.peer_poi)
+            .for_each(|k| count_poi(k, "w"));
         c.peer_poi_relations.iter().for_each(|k| count_poi(k, "r"));
     }
 
@@ -373,7 +504,10 @@ pub fn assemble(source: SourceInfo, mut chunks: Vec<RawChunk>, place_kinds: Vec<
     stats.peer = peer;
     stats.warnings = warnings;
     Extract {
-        source: SourceInfo { node_bbox, ..source },
+        source: SourceInfo {
+            node_bbox,
+            ..source
+        },
         walk_ways,
         housing,
         places: collected.places,

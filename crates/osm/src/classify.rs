@@ -27,7 +27,12 @@ const PEER_EXCLUDED_HIGHWAY: &[&str] = &[
 ];
 const CLOSED_ACCESS: &[&str] = &["no", "private"];
 const FOOT_OPEN: &[&str] = &["yes", "designated", "permissive"];
-const SIDEWALK_KEYS: &[&str] = &["sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right"];
+const SIDEWALK_KEYS: &[&str] = &[
+    "sidewalk",
+    "sidewalk:both",
+    "sidewalk:left",
+    "sidewalk:right",
+];
 /// Motor roads a pedestrian may use only where `foot=yes|designated|permissive` says so.
 const MOTOR_ONLY: &[&str] = &["motorway", "motorway_link", "trunk", "trunk_link"];
 
@@ -44,14 +49,18 @@ fn access_closed<T: Tags + ?Sized>(tags: &T) -> bool {
 /// The peers' shared walkable-way definition (pyrosm `walking` = OSMnx `walk`).
 #[must_use]
 pub fn is_walkable_peer<T: Tags + ?Sized>(tags: &T) -> bool {
-    let Some(hw) = tags.get("highway") else { return false };
+    let Some(hw) = tags.get("highway") else {
+        return false;
+    };
     if any_part_in(Some(hw), PEER_EXCLUDED_HIGHWAY) || any_part_in(tags.get("area"), &["yes"]) {
         return false;
     }
     if access_closed(tags) || any_part_in(tags.get("service"), &["private"]) {
         return false;
     }
-    !SIDEWALK_KEYS.iter().any(|k| any_part_in(tags.get(k), &["separate"]))
+    !SIDEWALK_KEYS
+        .iter()
+        .any(|k| any_part_in(tags.get(k), &["separate"]))
 }
 
 /// How Feltkart walks a way, if at all.
@@ -71,19 +80,36 @@ pub enum Walk {
 /// (`area=yes` on footway/pedestrian/path/living_street/service) are walked along their outline.
 #[must_use]
 pub fn walk_rule<T: Tags + ?Sized>(tags: &T) -> Walk {
-    let Some(hw) = tags.get("highway") else { return Walk::No };
+    let Some(hw) = tags.get("highway") else {
+        return Walk::No;
+    };
     let foot_open = any_part_in(tags.get("foot"), FOOT_OPEN);
     if any_part_in(Some(hw), MOTOR_ONLY) {
         return if foot_open { Walk::Line } else { Walk::No };
     }
     if any_part_in(Some(hw), &["cycleway"]) {
-        return if access_closed(tags) { Walk::No } else { Walk::Line };
+        return if access_closed(tags) {
+            Walk::No
+        } else {
+            Walk::Line
+        };
     }
     if any_part_in(tags.get("area"), &["yes"]) {
-        let area_walkable = any_part_in(Some(hw), &["pedestrian", "footway", "path", "living_street", "service"]);
-        return if area_walkable && !access_closed(tags) { Walk::AreaOutline } else { Walk::No };
+        let area_walkable = any_part_in(
+            Some(hw),
+            &["pedestrian", "footway", "path", "living_street", "service"],
+        );
+        return if area_walkable && !access_closed(tags) {
+            Walk::AreaOutline
+        } else {
+            Walk::No
+        };
     }
-    if is_walkable_peer(tags) { Walk::Line } else { Walk::No }
+    if is_walkable_peer(tags) {
+        Walk::Line
+    } else {
+        Walk::No
+    }
 }
 
 /// Whether the way is a set of steps.
@@ -96,7 +122,9 @@ pub fn is_steps<T: Tags + ?Sized>(tags: &T) -> bool {
 #[must_use]
 pub fn lit<T: Tags + ?Sized>(tags: &T) -> Option<bool> {
     match tags.get("lit")? {
-        "yes" | "24/7" | "automatic" | "limited" | "interval" | "sunset-sunrise" | "dusk-dawn" => Some(true),
+        "yes" | "24/7" | "automatic" | "limited" | "interval" | "sunset-sunrise" | "dusk-dawn" => {
+            Some(true)
+        }
         "no" | "disused" => Some(false),
         _ => None,
     }
@@ -139,7 +167,9 @@ pub fn housing_area_type<T: Tags + ?Sized>(tags: &T) -> Option<HousingAreaType> 
 /// The housing kind of an object: an area tag wins over a building tag on the same object.
 #[must_use]
 pub fn housing_kind<T: Tags + ?Sized>(tags: &T) -> Option<HousingKind> {
-    housing_area_type(tags).map(HousingKind::Area).or_else(|| building_type(tags).map(HousingKind::Building))
+    housing_area_type(tags)
+        .map(HousingKind::Area)
+        .or_else(|| building_type(tags).map(HousingKind::Building))
 }
 
 /// `building:levels` as a positive number of storeys, if given and sane (1–200; `3;4` takes the first).
@@ -160,7 +190,16 @@ pub fn peer_residential<T: Tags + ?Sized>(tags: &T) -> Option<PeerResidential> {
     }
     matches!(
         tags.get("building"),
-        Some("apartments" | "bungalow" | "detached" | "dormitory" | "house" | "residential" | "semidetached_house" | "terrace")
+        Some(
+            "apartments"
+                | "bungalow"
+                | "detached"
+                | "dormitory"
+                | "house"
+                | "residential"
+                | "semidetached_house"
+                | "terrace"
+        )
     )
     .then_some(PeerResidential::Building)
 }
@@ -177,19 +216,31 @@ pub enum PeerResidential {
 /// The peers' POI kind (`shop`, `amenity`, `leisure`, `stop`), for like-for-like counts.
 #[must_use]
 pub fn peer_poi_kind<T: Tags + ?Sized>(tags: &T) -> Option<&'static str> {
-    if matches!(tags.get("shop"), Some("convenience" | "kiosk" | "supermarket")) {
+    if matches!(
+        tags.get("shop"),
+        Some("convenience" | "kiosk" | "supermarket")
+    ) {
         return Some("shop");
     }
     let amenity = tags.get("amenity");
-    if matches!(amenity, Some("library" | "pharmacy" | "social_facility" | "community_centre" | "fast_food")) {
+    if matches!(
+        amenity,
+        Some("library" | "pharmacy" | "social_facility" | "community_centre" | "fast_food")
+    ) {
         return Some("amenity");
     }
     if matches!(tags.get("leisure"), Some("park" | "pitch" | "playground")) {
         return Some("leisure");
     }
     let stop = tags.is("highway", "bus_stop")
-        || matches!(tags.get("public_transport"), Some("platform" | "stop_position" | "station"))
-        || matches!(tags.get("railway"), Some("station" | "halt" | "tram_stop" | "subway_entrance"))
+        || matches!(
+            tags.get("public_transport"),
+            Some("platform" | "stop_position" | "station")
+        )
+        || matches!(
+            tags.get("railway"),
+            Some("station" | "halt" | "tram_stop" | "subway_entrance")
+        )
         || matches!(amenity, Some("bus_station" | "ferry_terminal"));
     stop.then_some("stop")
 }
@@ -236,12 +287,28 @@ mod tests {
             (&[("highway", "construction")], false),
             (&[("highway", "pedestrian"), ("area", "yes")], false),
             (&[("highway", "service"), ("access", "private")], false),
-            (&[("highway", "service"), ("access", "private"), ("foot", "yes")], true),
-            (&[("highway", "path"), ("foot", "no"), ("access", "yes")], false),
+            (
+                &[
+                    ("highway", "service"),
+                    ("access", "private"),
+                    ("foot", "yes"),
+                ],
+                true,
+            ),
+            (
+                &[("highway", "path"), ("foot", "no"), ("access", "yes")],
+                false,
+            ),
             (&[("highway", "service"), ("service", "private")], false),
             (&[("highway", "primary"), ("sidewalk", "separate")], false),
-            (&[("highway", "primary"), ("sidewalk:left", "separate")], false),
-            (&[("highway", "track"), ("access", "agricultural;no")], false),
+            (
+                &[("highway", "primary"), ("sidewalk:left", "separate")],
+                false,
+            ),
+            (
+                &[("highway", "track"), ("access", "agricultural;no")],
+                false,
+            ),
             (&[("building", "yes")], false),
         ];
         for (tags, want) in cases {
@@ -254,16 +321,36 @@ mod tests {
         let cases: &[(&[(&str, &str)], Walk)] = &[
             (&[("highway", "residential")], Walk::Line),
             (&[("highway", "cycleway")], Walk::Line),
-            (&[("highway", "cycleway"), ("foot", "designated")], Walk::Line),
+            (
+                &[("highway", "cycleway"), ("foot", "designated")],
+                Walk::Line,
+            ),
             (&[("highway", "cycleway"), ("foot", "no")], Walk::No),
             (&[("highway", "cycleway"), ("access", "private")], Walk::No),
             (&[("highway", "motorway")], Walk::No),
             (&[("highway", "trunk")], Walk::No),
             (&[("highway", "trunk"), ("foot", "yes")], Walk::Line),
-            (&[("highway", "pedestrian"), ("area", "yes")], Walk::AreaOutline),
+            (
+                &[("highway", "pedestrian"), ("area", "yes")],
+                Walk::AreaOutline,
+            ),
             (&[("highway", "platform"), ("area", "yes")], Walk::No),
-            (&[("highway", "service"), ("access", "private"), ("foot", "yes")], Walk::Line),
-            (&[("highway", "service"), ("access", "private"), ("foot", "designated")], Walk::Line),
+            (
+                &[
+                    ("highway", "service"),
+                    ("access", "private"),
+                    ("foot", "yes"),
+                ],
+                Walk::Line,
+            ),
+            (
+                &[
+                    ("highway", "service"),
+                    ("access", "private"),
+                    ("foot", "designated"),
+                ],
+                Walk::Line,
+            ),
             (&[("highway", "service"), ("access", "no")], Walk::No),
             (&[("highway", "steps")], Walk::Line),
             (&[("highway", "proposed")], Walk::No),
@@ -277,15 +364,41 @@ mod tests {
     #[test]
     fn housing_kinds_table() {
         let cases: &[(&[(&str, &str)], Option<HousingKind>)] = &[
-            (&[("building", "apartments")], Some(HousingKind::Building(BuildingType::Apartments))),
-            (&[("building", "semidetached_house")], Some(HousingKind::Building(BuildingType::Detached))),
-            (&[("building", "static_caravan")], Some(HousingKind::Building(BuildingType::StaticCaravan))),
-            (&[("building", "yes")], Some(HousingKind::Building(BuildingType::UnspecifiedInResidential))),
+            (
+                &[("building", "apartments")],
+                Some(HousingKind::Building(BuildingType::Apartments)),
+            ),
+            (
+                &[("building", "semidetached_house")],
+                Some(HousingKind::Building(BuildingType::Detached)),
+            ),
+            (
+                &[("building", "static_caravan")],
+                Some(HousingKind::Building(BuildingType::StaticCaravan)),
+            ),
+            (
+                &[("building", "yes")],
+                Some(HousingKind::Building(
+                    BuildingType::UnspecifiedInResidential,
+                )),
+            ),
             (&[("building", "garage")], None),
-            (&[("landuse", "residential")], Some(HousingKind::Area(HousingAreaType::Residential))),
-            (&[("landuse", "allotments")], Some(HousingKind::Area(HousingAreaType::Allotments))),
-            (&[("tourism", "caravan_site")], Some(HousingKind::Area(HousingAreaType::CaravanSite))),
-            (&[("landuse", "residential"), ("building", "yes")], Some(HousingKind::Area(HousingAreaType::Residential))),
+            (
+                &[("landuse", "residential")],
+                Some(HousingKind::Area(HousingAreaType::Residential)),
+            ),
+            (
+                &[("landuse", "allotments")],
+                Some(HousingKind::Area(HousingAreaType::Allotments)),
+            ),
+            (
+                &[("tourism", "caravan_site")],
+                Some(HousingKind::Area(HousingAreaType::CaravanSite)),
+            ),
+            (
+                &[("landuse", "residential"), ("building", "yes")],
+                Some(HousingKind::Area(HousingAreaType::Residential)),
+            ),
             (&[("landuse", "industrial")], None),
         ];
         for (tags, want) in cases {
@@ -304,10 +417,22 @@ mod tests {
         assert_eq!(lit(&[("lit", "no")]), Some(false));
         assert_eq!(lit(&[("lit", "maybe")]), None);
         assert_eq!(peer_residential(&[("building", "yes")]), None);
-        assert_eq!(peer_residential(&[("building", "house")]), Some(PeerResidential::Building));
-        assert_eq!(peer_poi_kind(&[("public_transport", "platform")]), Some("stop"));
+        assert_eq!(
+            peer_residential(&[("building", "house")]),
+            Some(PeerResidential::Building)
+        );
+        assert_eq!(
+            peer_poi_kind(&[("public_transport", "platform")]),
+            Some("stop")
+        );
         assert_eq!(peer_poi_kind(&[("amenity", "cafe")]), None);
-        assert_eq!(district_level(&[("boundary", "administrative"), ("admin_level", "9")]), Some(DistrictSource::Admin9));
-        assert_eq!(district_level(&[("place", "suburb")]), Some(DistrictSource::Suburb));
+        assert_eq!(
+            district_level(&[("boundary", "administrative"), ("admin_level", "9")]),
+            Some(DistrictSource::Admin9)
+        );
+        assert_eq!(
+            district_level(&[("place", "suburb")]),
+            Some(DistrictSource::Suburb)
+        );
     }
 }

@@ -38,7 +38,9 @@ pub enum OsmError {
         reason: String,
     },
     /// The file ends in the middle of a block.
-    #[error("{path}: truncated OSM PBF file: block {block} at byte {offset} needs {needed} bytes, file has {size}")]
+    #[error(
+        "{path}: truncated OSM PBF file: block {block} at byte {offset} needs {needed} bytes, file has {size}"
+    )]
     Truncated {
         /// The input path.
         path: String,
@@ -64,7 +66,9 @@ pub enum OsmError {
         reason: String,
     },
     /// The file needs a feature this reader does not have.
-    #[error("{path}: unsupported OSM PBF feature `{feature}` (history files and other non-standard features cannot be read)")]
+    #[error(
+        "{path}: unsupported OSM PBF feature `{feature}` (history files and other non-standard features cannot be read)"
+    )]
     Unsupported {
         /// The input path.
         path: String,
@@ -82,7 +86,9 @@ pub enum OsmError {
         reason: String,
     },
     /// The file decodes but holds no ways: nothing to walk.
-    #[error("{path}: the extract holds no ways ({nodes} nodes, 0 ways): nothing to build a walking network from")]
+    #[error(
+        "{path}: the extract holds no ways ({nodes} nodes, 0 ways): nothing to build a walking network from"
+    )]
     NoWays {
         /// The input path.
         path: String,
@@ -90,7 +96,9 @@ pub enum OsmError {
         nodes: usize,
     },
     /// The file holds ways but none walkable.
-    #[error("{path}: the extract holds {ways} ways but none is walkable: nothing to build a walking network from")]
+    #[error(
+        "{path}: the extract holds {ways} ways but none is walkable: nothing to build a walking network from"
+    )]
     NoWalkableWays {
         /// The input path.
         path: String,

@@ -1,7 +1,9 @@
 //! The typed extract: what Feltkart keeps of an OSM file.
 
 use crate::classify::Walk;
-use feltkart_model::{BBox, DistrictSource, HighwayClass, HousingKind, LonLat, OsmNodeId, OsmRef, OsmWayId};
+use feltkart_model::{
+    BBox, DistrictSource, HighwayClass, HousingKind, LonLat, OsmNodeId, OsmRef, OsmWayId,
+};
 use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -143,13 +145,34 @@ impl Warnings {
     #[must_use]
     pub fn lines(&self) -> Vec<(&'static str, u64)> {
         [
-            ("way-node refs missing from the file", self.missing_way_node_refs),
-            ("walkable ways clipped (kept in parts)", self.clipped_walk_ways),
-            ("walkable ways dropped (under 2 nodes in file)", self.dropped_walk_ways),
-            ("outlines that do not close (dropped as areas)", self.unclosed_outlines),
-            ("area relations with missing members (partly kept)", self.incomplete_relations),
-            ("area relations not assembled (dropped)", self.unassembled_relations),
-            ("nodes outside the header box", self.nodes_outside_header_box),
+            (
+                "way-node refs missing from the file",
+                self.missing_way_node_refs,
+            ),
+            (
+                "walkable ways clipped (kept in parts)",
+                self.clipped_walk_ways,
+            ),
+            (
+                "walkable ways dropped (under 2 nodes in file)",
+                self.dropped_walk_ways,
+            ),
+            (
+                "outlines that do not close (dropped as areas)",
+                self.unclosed_outlines,
+            ),
+            (
+                "area relations with missing members (partly kept)",
+                self.incomplete_relations,
+            ),
+            (
+                "area relations not assembled (dropped)",
+                self.unassembled_relations,
+            ),
+            (
+                "nodes outside the header box",
+                self.nodes_outside_header_box,
+            ),
         ]
         .into_iter()
         .filter(|(_, n)| *n > 0)

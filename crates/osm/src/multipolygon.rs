@@ -37,8 +37,7 @@ pub fn build_rings(segs: &[Segment]) -> (Vec<LineString<f64>>, usize) {
         used[start] = true;
         let mut nodes = segs[start].nodes.clone();
         let mut coords = segs[start].coords.clone();
-        loop {
-            let (Some(&first), Some(&last)) = (nodes.first(), nodes.last()) else { break };
+        while let (Some(&first), Some(&last)) = (nodes.first(), nodes.last()) {
             if first == last {
                 if nodes.len() >= 4 {
                     rings.push(LineString::new(coords));
@@ -47,7 +46,9 @@ pub fn build_rings(segs: &[Segment]) -> (Vec<LineString<f64>>, usize) {
                 }
                 break;
             }
-            let next = by_end.get(&last).and_then(|c| c.iter().copied().find(|&j| !used[j]));
+            let next = by_end
+                .get(&last)
+                .and_then(|c| c.iter().copied().find(|&j| !used[j]));
             let Some(j) = next else {
                 unclosed += 1;
                 break;
@@ -69,7 +70,10 @@ pub fn build_rings(segs: &[Segment]) -> (Vec<LineString<f64>>, usize) {
 /// A multipolygon from outer and inner rings: each inner goes into the smallest outer that
 /// contains an interior point of it; inners inside no outer are dropped (returned as a count).
 #[must_use]
-pub fn assemble(outers: Vec<LineString<f64>>, inners: Vec<LineString<f64>>) -> (MultiPolygon<f64>, usize) {
+pub fn assemble(
+    outers: Vec<LineString<f64>>,
+    inners: Vec<LineString<f64>>,
+) -> (MultiPolygon<f64>, usize) {
     let mut polys: Vec<(Polygon<f64>, f64)> = outers
         .into_iter()
         .map(|r| {
@@ -85,7 +89,10 @@ pub fn assemble(outers: Vec<LineString<f64>>, inners: Vec<LineString<f64>>) -> (
             polys
                 .iter()
                 .enumerate()
-                .filter(|(_, (p, _))| p.exterior().is_closed() && Polygon::new(p.exterior().clone(), vec![]).contains(&pt))
+                .filter(|(_, (p, _))| {
+                    p.exterior().is_closed()
+                        && Polygon::new(p.exterior().clone(), vec![]).contains(&pt)
+                })
                 .min_by(|a, b| a.1.1.total_cmp(&b.1.1))
                 .map(|(i, _)| i)
         });
@@ -94,7 +101,10 @@ pub fn assemble(outers: Vec<LineString<f64>>, inners: Vec<LineString<f64>>) -> (
             None => orphans += 1,
         }
     }
-    (MultiPolygon::new(polys.into_iter().map(|(p, _)| p).collect()), orphans)
+    (
+        MultiPolygon::new(polys.into_iter().map(|(p, _)| p).collect()),
+        orphans,
+    )
 }
 
 #[cfg(test)]
@@ -102,7 +112,10 @@ mod tests {
     use super::*;
 
     fn seg(nodes: &[i64], pts: &[(f64, f64)]) -> Segment {
-        Segment { nodes: nodes.to_vec(), coords: pts.iter().map(|&(x, y)| Coord { x, y }).collect() }
+        Segment {
+            nodes: nodes.to_vec(),
+            coords: pts.iter().map(|&(x, y)| Coord { x, y }).collect(),
+        }
     }
 
     #[test]
@@ -121,16 +134,31 @@ mod tests {
 
     #[test]
     fn open_chains_are_counted_not_kept() {
-        let segs = [seg(&[1, 2], &[(0.0, 0.0), (1.0, 0.0)]), seg(&[2, 3], &[(1.0, 0.0), (1.0, 1.0)])];
+        let segs = [
+            seg(&[1, 2], &[(0.0, 0.0), (1.0, 0.0)]),
+            seg(&[2, 3], &[(1.0, 0.0), (1.0, 1.0)]),
+        ];
         let (rings, unclosed) = build_rings(&segs);
         assert_eq!((rings.len(), unclosed), (0, 1));
     }
 
     #[test]
     fn inner_ring_goes_into_its_outer() {
-        let outer = LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]);
+        let outer = LineString::from(vec![
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 10.0),
+            (0.0, 10.0),
+            (0.0, 0.0),
+        ]);
         let other = LineString::from(vec![(20.0, 0.0), (30.0, 0.0), (30.0, 10.0), (20.0, 0.0)]);
-        let hole = LineString::from(vec![(2.0, 2.0), (4.0, 2.0), (4.0, 4.0), (2.0, 4.0), (2.0, 2.0)]);
+        let hole = LineString::from(vec![
+            (2.0, 2.0),
+            (4.0, 2.0),
+            (4.0, 4.0),
+            (2.0, 4.0),
+            (2.0, 2.0),
+        ]);
         let stray = LineString::from(vec![(50.0, 50.0), (51.0, 50.0), (51.0, 51.0), (50.0, 50.0)]);
         let (mp, orphans) = assemble(vec![outer, other], vec![hole, stray]);
         assert_eq!(orphans, 1);

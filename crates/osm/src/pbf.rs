@@ -55,21 +55,52 @@ fn frames(path: &str, bytes: &[u8]) -> Result<(PbfHeader, Vec<Frame>), OsmError>
     let mut header = None;
     let mut index = 0;
     while pos < size {
-        let truncated = |needed: usize| OsmError::Truncated { path: path.to_owned(), block: index, offset: pos, needed, size };
-        let len_bytes: [u8; 4] = bytes.get(pos..pos + 4).and_then(|b| b.try_into().ok()).ok_or_else(|| truncated(4))?;
+        let truncated = |needed: usize| OsmError::Truncated {
+            path: path.to_owned(),
+            block: index,
+            offset: pos,
+            needed,
+            size,
+        };
+        let len_bytes: [u8; 4] = bytes
+            .get(pos..pos + 4)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| truncated(4))?;
         let header_len = u32::from_be_bytes(len_bytes) as usize;
         if header_len > MAX_HEADER || header_len == 0 {
-            let reason = format!("blob header length {header_len} at byte {pos} is outside 1..=65536");
-            return Err(if index == 0 { OsmError::NotPbf { path: path.to_owned(), reason } } else { corrupt(path, index, pos, reason) });
+            let reason =
+                format!("blob header length {header_len} at byte {pos} is outside 1..=65536");
+            return Err(if index == 0 {
+                OsmError::NotPbf {
+                    path: path.to_owned(),
+                    reason,
+                }
+            } else {
+                corrupt(path, index, pos, reason)
+            });
         }
-        let header_bytes = bytes.get(pos + 4..pos + 4 + header_len).ok_or_else(|| truncated(4 + header_len))?;
+        let header_bytes = bytes
+            .get(pos + 4..pos + 4 + header_len)
+            .ok_or_else(|| truncated(4 + header_len))?;
         let blob_header = BlobHeader::parse_from_bytes(header_bytes).map_err(|e| {
             let reason = format!("blob header does not decode: {e}");
-            if index == 0 { OsmError::NotPbf { path: path.to_owned(), reason } } else { corrupt(path, index, pos, reason) }
+            if index == 0 {
+                OsmError::NotPbf {
+                    path: path.to_owned(),
+                    reason,
+                }
+            } else {
+                corrupt(path, index, pos, reason)
+            }
         })?;
         let data_size = usize::try_from(blob_header.datasize()).unwrap_or(usize::MAX);
         if data_size > MAX_BLOB {
-            return Err(corrupt(path, index, pos, format!("blob size {data_size} exceeds the 32 MiB limit")));
+            return Err(corrupt(
+                path,
+                index,
+                pos,
+                format!("blob size {data_size} exceeds the 32 MiB limit"),
+            ));
         }
         let start = pos + 4 + header_len;
         let end = start + data_size;
@@ -85,26 +116,49 @@ fn frames(path: &str, bytes: &[u8]) -> Result<(PbfHeader, Vec<Frame>), OsmError>
             }
             "OSMData" => {
                 if header.is_none() {
-                    return Err(OsmError::NotPbf { path: path.to_owned(), reason: "first block is OSMData, not OSMHeader".into() });
+                    return Err(OsmError::NotPbf {
+                        path: path.to_owned(),
+                        reason: "first block is OSMData, not OSMHeader".into(),
+                    });
                 }
-                out.push(Frame { index, offset: pos, blob: start..end });
+                out.push(Frame {
+                    index,
+                    offset: pos,
+                    blob: start..end,
+                });
             }
             other => {
                 if index == 0 {
-                    return Err(OsmError::NotPbf { path: path.to_owned(), reason: format!("first block has type {other:?}") });
+                    return Err(OsmError::NotPbf {
+                        path: path.to_owned(),
+                        reason: format!("first block has type {other:?}"),
+                    });
                 }
-                tracing::warn!(path, block = index, kind = other, "skipping PBF block of unknown type");
+                tracing::warn!(
+                    path,
+                    block = index,
+                    kind = other,
+                    "skipping PBF block of unknown type"
+                );
             }
         }
         pos = end;
         index += 1;
     }
-    let header = header.ok_or_else(|| OsmError::NotPbf { path: path.to_owned(), reason: "no OSMHeader block".into() })?;
+    let header = header.ok_or_else(|| OsmError::NotPbf {
+        path: path.to_owned(),
+        reason: "no OSMHeader block".into(),
+    })?;
     Ok((header, out))
 }
 
 fn corrupt(path: &str, block: usize, offset: usize, reason: String) -> OsmError {
-    OsmError::Corrupt { path: path.to_owned(), block, offset, reason }
+    OsmError::Corrupt {
+        path: path.to_owned(),
+        block,
+        offset,
+        reason,
+    }
 }
 
 fn blob_data(blob: &Blob) -> Result<std::borrow::Cow<'_, [u8]>, String> {
@@ -112,7 +166,8 @@ fn blob_data(blob: &Blob) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         return Ok(std::borrow::Cow::Borrowed(blob.raw()));
     }
     if blob.has_zlib_data() {
-        let mut out = Vec::with_capacity(usize::try_from(blob.raw_size()).unwrap_or(0).min(MAX_BLOB));
+        let mut out =
+            Vec::with_capacity(usize::try_from(blob.raw_size()).unwrap_or(0).min(MAX_BLOB));
         flate2::read::ZlibDecoder::new(blob.zlib_data())
             .take(MAX_BLOB as u64 + 1)
             .read_to_end(&mut out)
@@ -122,14 +177,30 @@ fn blob_data(blob: &Blob) -> Result<std::borrow::Cow<'_, [u8]>, String> {
     Err("blob compression is not zlib or raw (lzma/zstd are not supported)".into())
 }
 
-fn read_header(path: &str, index: usize, offset: usize, blob_bytes: &[u8]) -> Result<PbfHeader, OsmError> {
-    let bad = |reason: String| OsmError::NotPbf { path: path.to_owned(), reason };
-    let blob = Blob::parse_from_bytes(blob_bytes).map_err(|e| bad(format!("header blob does not decode: {e}")))?;
+fn read_header(
+    path: &str,
+    index: usize,
+    offset: usize,
+    blob_bytes: &[u8],
+) -> Result<PbfHeader, OsmError> {
+    let bad = |reason: String| OsmError::NotPbf {
+        path: path.to_owned(),
+        reason,
+    };
+    let blob = Blob::parse_from_bytes(blob_bytes)
+        .map_err(|e| bad(format!("header blob does not decode: {e}")))?;
     let data = blob_data(&blob).map_err(|e| corrupt(path, index, offset, e))?;
-    let hb = HeaderBlock::parse_from_bytes(&data).map_err(|e| bad(format!("header block does not decode: {e}")))?;
+    let hb = HeaderBlock::parse_from_bytes(&data)
+        .map_err(|e| bad(format!("header block does not decode: {e}")))?;
     for feature in &hb.required_features {
-        if !matches!(feature.as_str(), "OsmSchema-V0.6" | "DenseNodes" | "Sort.Type_then_ID") {
-            return Err(OsmError::Unsupported { path: path.to_owned(), feature: feature.clone() });
+        if !matches!(
+            feature.as_str(),
+            "OsmSchema-V0.6" | "DenseNodes" | "Sort.Type_then_ID"
+        ) {
+            return Err(OsmError::Unsupported {
+                path: path.to_owned(),
+                feature: feature.clone(),
+            });
         }
     }
     #[allow(clippy::cast_precision_loss)]
@@ -141,8 +212,12 @@ fn read_header(path: &str, index: usize, offset: usize, blob_bytes: &[u8]) -> Re
     });
     Ok(PbfHeader {
         bbox,
-        generator: hb.has_writingprogram().then(|| hb.writingprogram().to_owned()),
-        replication_timestamp: hb.has_osmosis_replication_timestamp().then(|| hb.osmosis_replication_timestamp()),
+        generator: hb
+            .has_writingprogram()
+            .then(|| hb.writingprogram().to_owned()),
+        replication_timestamp: hb
+            .has_osmosis_replication_timestamp()
+            .then(|| hb.osmosis_replication_timestamp()),
     })
 }
 
@@ -152,7 +227,9 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
     let ok = |i: u32| (i as usize) < n;
     for g in &block.primitivegroup {
         for node in &g.nodes {
-            if node.keys.len() != node.vals.len() || !node.keys.iter().chain(&node.vals).all(|&i| ok(i)) {
+            if node.keys.len() != node.vals.len()
+                || !node.keys.iter().chain(&node.vals).all(|&i| ok(i))
+            {
                 return Err(format!("node {} has bad tag indices", node.id()));
             }
         }
@@ -164,28 +241,42 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
             return Err("dense node tag index out of range".into());
         }
         for way in &g.ways {
-            if way.keys.len() != way.vals.len() || !way.keys.iter().chain(&way.vals).all(|&i| ok(i)) {
+            if way.keys.len() != way.vals.len() || !way.keys.iter().chain(&way.vals).all(|&i| ok(i))
+            {
                 return Err(format!("way {} has bad tag indices", way.id()));
             }
         }
         for rel in &g.relations {
             let roles_ok = rel.roles_sid.iter().all(|&i| i >= 0 && (i as usize) < n);
-            if rel.keys.len() != rel.vals.len() || !rel.keys.iter().chain(&rel.vals).all(|&i| ok(i)) || !roles_ok {
+            if rel.keys.len() != rel.vals.len()
+                || !rel.keys.iter().chain(&rel.vals).all(|&i| ok(i))
+                || !roles_ok
+            {
                 return Err(format!("relation {} has bad tag or role indices", rel.id()));
             }
             if rel.memids.len() != rel.types.len() || rel.memids.len() != rel.roles_sid.len() {
-                return Err(format!("relation {} member arrays differ in length", rel.id()));
+                return Err(format!(
+                    "relation {} member arrays differ in length",
+                    rel.id()
+                ));
             }
         }
     }
     Ok(())
 }
 
-fn decode_frame(path: &str, bytes: &[u8], frame: &Frame, tax: &Taxonomy) -> Result<RawChunk, OsmError> {
+fn decode_frame(
+    path: &str,
+    bytes: &[u8],
+    frame: &Frame,
+    tax: &Taxonomy,
+) -> Result<RawChunk, OsmError> {
     let err = |reason: String| corrupt(path, frame.index, frame.offset, reason);
-    let blob = Blob::parse_from_bytes(&bytes[frame.blob.clone()]).map_err(|e| err(format!("blob does not decode: {e}")))?;
+    let blob = Blob::parse_from_bytes(&bytes[frame.blob.clone()])
+        .map_err(|e| err(format!("blob does not decode: {e}")))?;
     let data = blob_data(&blob).map_err(err)?;
-    let block = PrimitiveBlock::parse_from_bytes(&data).map_err(|e| err(format!("block does not decode: {e}")))?;
+    let block = PrimitiveBlock::parse_from_bytes(&data)
+        .map_err(|e| err(format!("block does not decode: {e}")))?;
     check_block(&block).map_err(err)?;
     // The group iterators add id deltas without overflow checks; a hostile block must not abort us.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_block(&block, tax)))
@@ -194,14 +285,45 @@ fn decode_frame(path: &str, bytes: &[u8], frame: &Frame, tax: &Taxonomy) -> Resu
 
 fn decode_block(block: &PrimitiveBlock, tax: &Taxonomy) -> RawChunk {
     let mut chunk = RawChunk::default();
+    // Size the tables exactly: no growth slack kept per block.
+    let groups = &block.primitivegroup;
+    chunk.node_ids.reserve_exact(
+        groups
+            .iter()
+            .map(|g| g.nodes.len() + g.dense.id.len())
+            .sum(),
+    );
+    chunk.node_coords.reserve_exact(chunk.node_ids.capacity());
+    chunk
+        .way_ids
+        .reserve_exact(groups.iter().map(|g| g.ways.len()).sum());
+    chunk.way_ends.reserve_exact(chunk.way_ids.capacity());
+    chunk.way_refs.reserve_exact(
+        groups
+            .iter()
+            .flat_map(|g| g.ways.iter().map(|w| w.refs.len()))
+            .sum(),
+    );
     let mut scratch = Vec::new();
     for g in &block.primitivegroup {
         for node in groups::simple_nodes(g, block).chain(groups::dense_nodes(g, block)) {
-            chunk.add_node(tax, node.id.0, node.lon(), node.lat(), &node.tags, &mut scratch);
+            chunk.add_node(
+                tax,
+                node.id.0,
+                node.lon(),
+                node.lat(),
+                &node.tags,
+                &mut scratch,
+            );
         }
         for way in groups::ways(g, block) {
-            let refs = way.nodes.iter().map(|n| n.0).collect();
-            chunk.add_way(tax, way.id.0, refs, &way.tags, &mut scratch);
+            chunk.add_way(
+                tax,
+                way.id.0,
+                way.nodes.iter().map(|n| n.0),
+                &way.tags,
+                &mut scratch,
+            );
         }
         for rel in groups::relations(g, block) {
             let members = rel.refs.iter().map(|r| match r.member {
@@ -211,6 +333,8 @@ fn decode_block(block: &PrimitiveBlock, tax: &Taxonomy) -> RawChunk {
             chunk.add_relation(tax, rel.id.0, members, &rel.tags, &mut scratch);
         }
     }
+    chunk.way_infos.shrink_to_fit();
+    chunk.tagged_nodes.shrink_to_fit();
     chunk
 }
 
@@ -219,7 +343,12 @@ fn decode_block(block: &PrimitiveBlock, tax: &Taxonomy) -> RawChunk {
 ///
 /// # Errors
 /// [`OsmError`] naming `path` for anything that is not a complete, well-formed PBF file.
-pub fn decode(path: &str, bytes: &[u8], tax: &Taxonomy, progress: &(dyn Fn(u64) + Sync)) -> Result<(PbfHeader, Vec<RawChunk>), OsmError> {
+pub fn decode(
+    path: &str,
+    bytes: &[u8],
+    tax: &Taxonomy,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(PbfHeader, Vec<RawChunk>), OsmError> {
     let (header, frames) = frames(path, bytes)?;
     let done = AtomicU64::new(0);
     let chunks = frames

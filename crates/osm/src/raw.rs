@@ -6,8 +6,8 @@
 //! facts ([`WayInfo`], [`NodeInfo`], [`RelationInfo`]).
 
 use crate::classify::{self, PeerResidential, Walk};
-use crate::taxonomy::Taxonomy;
 use crate::tags::Tags;
+use crate::taxonomy::Taxonomy;
 use feltkart_model::{DistrictSource, HighwayClass, HousingKind};
 
 /// Facts about a way that Feltkart keeps.
@@ -43,7 +43,9 @@ impl WayInfo {
     /// The highway class of a walkable way.
     #[must_use]
     pub fn highway_class(&self) -> HighwayClass {
-        self.highway.as_deref().map_or(HighwayClass::Other, HighwayClass::from_highway)
+        self.highway
+            .as_deref()
+            .map_or(HighwayClass::Other, HighwayClass::from_highway)
     }
 }
 
@@ -107,14 +109,17 @@ pub struct RelationInfo {
 pub struct RawChunk {
     /// Ids of every node, in file order.
     pub node_ids: Vec<i64>,
-    /// Location of every node (lon, lat degrees), parallel to `node_ids`.
-    pub node_coords: Vec<(f64, f64)>,
+    /// Location of every node as (lon, lat) in 1e-7 degrees (the PBF's own precision),
+    /// parallel to `node_ids`.
+    pub node_coords: Vec<(i32, i32)>,
     /// Nodes with tags of interest.
     pub tagged_nodes: Vec<NodeInfo>,
     /// Every way: id and node refs.
     pub way_ids: Vec<i64>,
-    /// Node refs of every way, parallel to `way_ids`.
-    pub way_refs: Vec<Vec<i64>>,
+    /// Node refs of all ways, back to back; way `i` has `way_refs[way_ends[i-1]..way_ends[i]]`.
+    pub way_refs: Vec<i64>,
+    /// End of each way's refs in `way_refs`, parallel to `way_ids`.
+    pub way_ends: Vec<usize>,
     /// Facts of ways with tags of interest: (index into `way_ids`, info).
     pub way_infos: Vec<(u32, WayInfo)>,
     /// Area relations of interest.
@@ -123,15 +128,47 @@ pub struct RawChunk {
     pub peer_poi_relations: Vec<&'static str>,
 }
 
+/// Degrees to the PBF's 1e-7 degree units.
+#[allow(clippy::cast_possible_truncation)]
+fn to_e7(deg: f64) -> i32 {
+    (deg * 1e7).round() as i32
+}
+
+/// 1e-7 degree units to degrees.
+#[must_use]
+pub fn from_e7(v: i32) -> f64 {
+    f64::from(v) * 1e-7
+}
+
+impl RawChunk {
+    /// The node refs of way `i`.
+    #[must_use]
+    pub fn refs(&self, i: usize) -> &[i64] {
+        let start = if i == 0 { 0 } else { self.way_ends[i - 1] };
+        &self.way_refs[start..self.way_ends[i]]
+    }
+}
+
 fn name<T: Tags + ?Sized>(tags: &T) -> Option<String> {
     tags.get("name").map(str::to_owned)
 }
 
 impl RawChunk {
     /// Add a node; keeps the location always and the facts only when they matter.
-    pub fn add_node<T: Tags + ?Sized>(&mut self, tax: &Taxonomy, id: i64, lon: f64, lat: f64, tags: &T, scratch: &mut Vec<u16>) {
+    pub fn add_node<T: Tags + ?Sized>(
+        &mut self,
+        tax: &Taxonomy,
+        id: i64,
+        lon: f64,
+        lat: f64,
+        tags: &T,
+        scratch: &mut Vec<u16>,
+    ) {
         self.node_ids.push(id);
-        self.node_coords.push((lon, lat));
+        self.node_coords.push((to_e7(lon), to_e7(lat)));
+        if tags.is_empty() {
+            return;
+        }
         tax.classify(tags, scratch);
         let peer_poi = classify::peer_poi_kind(tags);
         let housing = classify::housing_kind(tags);
@@ -152,10 +189,21 @@ impl RawChunk {
     }
 
     /// Add a way; keeps the node refs always and the facts only when they matter.
-    pub fn add_way<T: Tags + ?Sized>(&mut self, tax: &Taxonomy, id: i64, refs: Vec<i64>, tags: &T, scratch: &mut Vec<u16>) {
+    pub fn add_way<T: Tags + ?Sized>(
+        &mut self,
+        tax: &Taxonomy,
+        id: i64,
+        refs: impl IntoIterator<Item = i64>,
+        tags: &T,
+        scratch: &mut Vec<u16>,
+    ) {
         let idx = u32::try_from(self.way_ids.len()).unwrap_or(u32::MAX);
         self.way_ids.push(id);
-        self.way_refs.push(refs);
+        self.way_refs.extend(refs);
+        self.way_ends.push(self.way_refs.len());
+        if tags.is_empty() {
+            return;
+        }
         let walk = classify::walk_rule(tags);
         let peer_walkable = classify::is_walkable_peer(tags);
         tax.classify(tags, scratch);
@@ -164,16 +212,30 @@ impl RawChunk {
         let district = classify::district_level(tags);
         let peer_residential = classify::peer_residential(tags);
         let walkable = walk != Walk::No || peer_walkable;
-        if walkable || !scratch.is_empty() || housing.is_some() || peer_poi.is_some() || district.is_some() || peer_residential.is_some() {
+        if walkable
+            || !scratch.is_empty()
+            || housing.is_some()
+            || peer_poi.is_some()
+            || district.is_some()
+            || peer_residential.is_some()
+        {
             self.way_infos.push((
                 idx,
                 WayInfo {
                     walk: (walk != Walk::No).then_some(walk),
                     peer_walkable,
-                    highway: if walkable { tags.get("highway").map(str::to_owned) } else { None },
+                    highway: if walkable {
+                        tags.get("highway").map(str::to_owned)
+                    } else {
+                        None
+                    },
                     name: name(tags),
                     lit: classify::lit(tags),
-                    surface: if walkable { tags.get("surface").map(str::to_owned) } else { None },
+                    surface: if walkable {
+                        tags.get("surface").map(str::to_owned)
+                    } else {
+                        None
+                    },
                     housing,
                     levels: classify::building_levels(tags),
                     peer_residential,
@@ -204,7 +266,11 @@ impl RawChunk {
         let housing = classify::housing_kind(tags);
         let district = classify::district_level(tags);
         let peer_residential = classify::peer_residential(tags);
-        if scratch.is_empty() && housing.is_none() && district.is_none() && peer_residential.is_none() {
+        if scratch.is_empty()
+            && housing.is_none()
+            && district.is_none()
+            && peer_residential.is_none()
+        {
             return;
         }
         let mut ways = Vec::new();
@@ -242,6 +308,10 @@ impl Role {
     /// The role of a member from its role string; anything but `inner` is outer.
     #[must_use]
     pub fn from_str_role(role: &str) -> Self {
-        if role == "inner" { Self::Inner } else { Self::Outer }
+        if role == "inner" {
+            Self::Inner
+        } else {
+            Self::Outer
+        }
     }
 }

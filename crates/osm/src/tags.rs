@@ -6,6 +6,11 @@ pub trait Tags {
     /// The value of `key`, if the object has it.
     fn get(&self, key: &str) -> Option<&str>;
 
+    /// Whether there are no tags at all (most nodes): lets classification skip the object.
+    fn is_empty(&self) -> bool {
+        false
+    }
+
     /// Whether `key` has exactly `value`.
     fn is(&self, key: &str, value: &str) -> bool {
         self.get(key) == Some(value)
@@ -34,11 +39,17 @@ impl Tags for Vec<(String, String)> {
     fn get(&self, key: &str) -> Option<&str> {
         Tags::get(self.as_slice(), key)
     }
+    fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
 }
 
 impl Tags for osmpbfreader::Tags {
     fn get(&self, key: &str) -> Option<&str> {
         std::ops::Deref::deref(self).get(key).map(|v| v.as_str())
+    }
+    fn is_empty(&self) -> bool {
+        std::ops::Deref::deref(self).is_empty()
     }
 }
 

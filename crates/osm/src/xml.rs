@@ -14,7 +14,10 @@ use quick_xml::events::{BytesStart, Event};
 #[must_use]
 pub fn looks_like_xml(bytes: &[u8]) -> bool {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     let b = &b[start..];
     b.starts_with(b"<?xml") || b.starts_with(b"<osm")
 }
@@ -41,11 +44,17 @@ impl Attrs {
         Ok(Self { pairs })
     }
     fn get(&self, key: &[u8]) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
     fn need<T: std::str::FromStr>(&self, elem: &str, key: &str) -> Result<T, String> {
-        let v = self.get(key.as_bytes()).ok_or_else(|| format!("<{elem}> without `{key}`"))?;
-        v.parse().map_err(|_| format!("<{elem}> has a bad `{key}`: {v:?}"))
+        let v = self
+            .get(key.as_bytes())
+            .ok_or_else(|| format!("<{elem}> without `{key}`"))?;
+        v.parse()
+            .map_err(|_| format!("<{elem}> has a bad `{key}`: {v:?}"))
     }
 }
 
@@ -53,7 +62,11 @@ impl Attrs {
 ///
 /// # Errors
 /// [`OsmError::Xml`] with the byte offset and what is wrong.
-pub fn decode(path: &str, bytes: &[u8], tax: &Taxonomy) -> Result<(PbfHeader, Vec<RawChunk>), OsmError> {
+pub fn decode(
+    path: &str,
+    bytes: &[u8],
+    tax: &Taxonomy,
+) -> Result<(PbfHeader, Vec<RawChunk>), OsmError> {
     let mut reader = Reader::from_reader(bytes);
     let mut buf = Vec::new();
     let mut chunk = RawChunk::default();
@@ -64,14 +77,27 @@ pub fn decode(path: &str, bytes: &[u8], tax: &Taxonomy) -> Result<(PbfHeader, Ve
     let mut saw_root = false;
     loop {
         let at = reader.buffer_position();
-        let xml_err = |reason: String| OsmError::Xml { path: path.to_owned(), offset: at, reason };
-        let event = reader.read_event_into(&mut buf).map_err(|e| xml_err(e.to_string()))?;
+        let xml_err = |reason: String| OsmError::Xml {
+            path: path.to_owned(),
+            offset: at,
+            reason,
+        };
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_err(e.to_string()))?;
         let (elem, is_empty) = match &event {
             Event::Start(e) => (Some(e.clone()), false),
             Event::Empty(e) => (Some(e.clone()), true),
             Event::End(e) => {
                 let name = e.name().as_ref().to_vec();
-                finish(&name, &mut current, &mut tags, &mut chunk, tax, &mut scratch);
+                finish(
+                    &name,
+                    &mut current,
+                    &mut tags,
+                    &mut chunk,
+                    tax,
+                    &mut scratch,
+                );
                 buf.clear();
                 continue;
             }
@@ -101,13 +127,27 @@ pub fn decode(path: &str, bytes: &[u8], tax: &Taxonomy) -> Result<(PbfHeader, Ve
                     let lon: f64 = attrs.need("node", "lon").map_err(xml_err)?;
                     let lat: f64 = attrs.need("node", "lat").map_err(xml_err)?;
                     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                        return Err(xml_err(format!("node coordinate out of range: lon {lon}, lat {lat}")));
+                        return Err(xml_err(format!(
+                            "node coordinate out of range: lon {lon}, lat {lat}"
+                        )));
                     }
-                    current = Current::Node { id: attrs.need("node", "id").map_err(xml_err)?, lon, lat };
+                    current = Current::Node {
+                        id: attrs.need("node", "id").map_err(xml_err)?,
+                        lon,
+                        lat,
+                    };
                 }
-                b"way" => current = Current::Way { id: attrs.need("way", "id").map_err(xml_err)?, refs: Vec::new() },
+                b"way" => {
+                    current = Current::Way {
+                        id: attrs.need("way", "id").map_err(xml_err)?,
+                        refs: Vec::new(),
+                    }
+                }
                 b"relation" => {
-                    current = Current::Relation { id: attrs.need("relation", "id").map_err(xml_err)?, members: Vec::new() };
+                    current = Current::Relation {
+                        id: attrs.need("relation", "id").map_err(xml_err)?,
+                        members: Vec::new(),
+                    };
                 }
                 b"tag" => {
                     let k: String = attrs.need("tag", "k").map_err(xml_err)?;
@@ -123,7 +163,10 @@ pub fn decode(path: &str, bytes: &[u8], tax: &Taxonomy) -> Result<(PbfHeader, Ve
                     if let Current::Relation { members, .. } = &mut current {
                         let r: i64 = attrs.need("member", "ref").map_err(xml_err)?;
                         let m = match attrs.get(b"type") {
-                            Some("way") => Member::Way(r, Role::from_str_role(attrs.get(b"role").unwrap_or(""))),
+                            Some("way") => Member::Way(
+                                r,
+                                Role::from_str_role(attrs.get(b"role").unwrap_or("")),
+                            ),
                             Some("node" | "relation") => Member::Other,
                             other => return Err(xml_err(format!("<member> with type {other:?}"))),
                         };
@@ -133,18 +176,36 @@ pub fn decode(path: &str, bytes: &[u8], tax: &Taxonomy) -> Result<(PbfHeader, Ve
                 _ => {}
             }
             if is_empty {
-                finish(&name, &mut current, &mut tags, &mut chunk, tax, &mut scratch);
+                finish(
+                    &name,
+                    &mut current,
+                    &mut tags,
+                    &mut chunk,
+                    tax,
+                    &mut scratch,
+                );
             }
         }
         buf.clear();
     }
     if !saw_root {
-        return Err(OsmError::Xml { path: path.to_owned(), offset: 0, reason: "no <osm> root element".into() });
+        return Err(OsmError::Xml {
+            path: path.to_owned(),
+            offset: 0,
+            reason: "no <osm> root element".into(),
+        });
     }
     Ok((header, vec![chunk]))
 }
 
-fn finish(name: &[u8], current: &mut Current, tags: &mut Vec<(String, String)>, chunk: &mut RawChunk, tax: &Taxonomy, scratch: &mut Vec<u16>) {
+fn finish(
+    name: &[u8],
+    current: &mut Current,
+    tags: &mut Vec<(String, String)>,
+    chunk: &mut RawChunk,
+    tax: &Taxonomy,
+    scratch: &mut Vec<u16>,
+) {
     if !matches!(name, b"node" | b"way" | b"relation") {
         return;
     }
