@@ -275,9 +275,11 @@ pub use feltkart_model::DistrictSource;
 mod tests {
     use super::*;
 
+    type Table<'a, T> = &'a [(&'a [(&'a str, &'a str)], T)];
+
     #[test]
     fn peer_walkability_table() {
-        let cases: &[(&[(&str, &str)], bool)] = &[
+        let cases: Table<'_, bool> = &[
             (&[("highway", "residential")], true),
             (&[("highway", "footway"), ("footway", "crossing")], true),
             (&[("highway", "steps")], true),
@@ -318,7 +320,7 @@ mod tests {
 
     #[test]
     fn feltkart_walkability_table() {
-        let cases: &[(&[(&str, &str)], Walk)] = &[
+        let cases: Table<'_, Walk> = &[
             (&[("highway", "residential")], Walk::Line),
             (&[("highway", "cycleway")], Walk::Line),
             (
@@ -363,7 +365,7 @@ mod tests {
 
     #[test]
     fn housing_kinds_table() {
-        let cases: &[(&[(&str, &str)], Option<HousingKind>)] = &[
+        let cases: Table<'_, Option<HousingKind>> = &[
             (
                 &[("building", "apartments")],
                 Some(HousingKind::Building(BuildingType::Apartments)),

@@ -47,11 +47,11 @@ pub enum OsmError {
         /// Index of the block that is cut.
         block: usize,
         /// Byte offset of that block.
-        offset: usize,
+        offset: u64,
         /// Bytes the block needs from its offset to its end.
-        needed: usize,
+        needed: u64,
         /// File size.
-        size: usize,
+        size: u64,
     },
     /// A block that cannot be decoded.
     #[error("{path}: corrupt OSM PBF block {block} at byte {offset}: {reason}")]
@@ -61,7 +61,7 @@ pub enum OsmError {
         /// Index of the block.
         block: usize,
         /// Byte offset of the block.
-        offset: usize,
+        offset: u64,
         /// What is wrong.
         reason: String,
     },

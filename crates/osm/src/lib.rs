@@ -53,17 +53,26 @@ pub fn read_extract(
     if meta.is_dir() {
         return Err(OsmError::IsDirectory { path: shown });
     }
-    let bytes = std::fs::read(path).map_err(|source| OsmError::Io {
+    let io = |source| OsmError::Io {
         path: shown.clone(),
         source,
-    })?;
+    };
     let file_name = path
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-    let decoded = decode(&shown, &bytes, taxonomy, progress)?;
-    let file_bytes = bytes.len() as u64;
-    drop(bytes); // the file is not needed any more: free it before assembly
-    finish(&shown, &file_name, file_bytes, decoded, taxonomy)
+    let size = meta.len();
+    let mut reader =
+        std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(io)?);
+    let head = std::io::BufRead::fill_buf(&mut reader).map_err(io)?;
+    let decoded = match sniff(&shown, head)? {
+        Format::Pbf => Decoded::pbf(pbf::decode(&shown, reader, size, taxonomy, progress)?),
+        Format::Xml => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(io)?;
+            Decoded::xml(xml::decode(&shown, &bytes, taxonomy)?)
+        }
+    };
+    finish(&shown, &file_name, size, decoded, taxonomy)
 }
 
 struct Decoded {
@@ -72,32 +81,45 @@ struct Decoded {
     chunks: Vec<raw::RawChunk>,
 }
 
-fn decode(
-    path: &str,
-    bytes: &[u8],
-    taxonomy: &Taxonomy,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Decoded, OsmError> {
-    if bytes.is_empty() {
+impl Decoded {
+    fn pbf((header, chunks): (pbf::PbfHeader, Vec<raw::RawChunk>)) -> Self {
+        Self {
+            format: "pbf",
+            header,
+            chunks,
+        }
+    }
+    fn xml((header, chunks): (pbf::PbfHeader, Vec<raw::RawChunk>)) -> Self {
+        Self {
+            format: "xml",
+            header,
+            chunks,
+        }
+    }
+}
+
+enum Format {
+    Pbf,
+    Xml,
+}
+
+/// Tell the format from the first bytes of the file.
+fn sniff(path: &str, head: &[u8]) -> Result<Format, OsmError> {
+    if head.is_empty() {
         return Err(OsmError::Empty {
             path: path.to_owned(),
         });
     }
-    let (format, (header, chunks)) = if xml::looks_like_xml(bytes) {
-        ("xml", xml::decode(path, bytes, taxonomy)?)
-    } else if bytes.starts_with(b"\x1f\x8b") {
+    if xml::looks_like_xml(head) {
+        return Ok(Format::Xml);
+    }
+    if head.starts_with(b"\x1f\x8b") {
         return Err(OsmError::NotPbf {
             path: path.to_owned(),
             reason: "it is gzip-compressed: decompress it first".into(),
         });
-    } else {
-        ("pbf", pbf::decode(path, bytes, taxonomy, progress)?)
-    };
-    Ok(Decoded {
-        format,
-        header,
-        chunks,
-    })
+    }
+    Ok(Format::Pbf)
 }
 
 /// Read an extract held in memory; `path` names it in errors.
@@ -111,7 +133,16 @@ pub fn read_extract_bytes(
     taxonomy: &Taxonomy,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Extract, OsmError> {
-    let decoded = decode(path, bytes, taxonomy, progress)?;
+    let decoded = match sniff(path, bytes)? {
+        Format::Pbf => Decoded::pbf(pbf::decode(
+            path,
+            bytes,
+            bytes.len() as u64,
+            taxonomy,
+            progress,
+        )?),
+        Format::Xml => Decoded::xml(xml::decode(path, bytes, taxonomy)?),
+    };
     finish(path, file_name, bytes.len() as u64, decoded, taxonomy)
 }
 

@@ -69,12 +69,16 @@ mod tests {
 
     #[test]
     fn unsorted_input_is_sorted_and_duplicates_keep_the_last() {
-        let mut a = RawChunk::default();
-        a.node_ids = vec![5, 1];
-        a.node_coords = vec![(50_000_000, 5), (10_000_000, 1)];
-        let mut b = RawChunk::default();
-        b.node_ids = vec![3, 5];
-        b.node_coords = vec![(3, 3), (60_000_000, 6)];
+        let a = RawChunk {
+            node_ids: vec![5, 1],
+            node_coords: vec![(50_000_000, 5), (10_000_000, 1)],
+            ..RawChunk::default()
+        };
+        let b = RawChunk {
+            node_ids: vec![3, 5],
+            node_coords: vec![(3, 3), (60_000_000, 6)],
+            ..RawChunk::default()
+        };
         let idx = NodeIndex::build(&mut [a, b]);
         assert_eq!(idx.len(), 3);
         assert_eq!(idx.get(1), Some((1.0, 1e-7)));

@@ -35,124 +35,104 @@ pub struct PbfHeader {
     pub replication_timestamp: Option<i64>,
 }
 
+/// One blob of the file, read whole.
 struct Frame {
     index: usize,
-    offset: usize,
-    blob: std::ops::Range<usize>,
+    offset: u64,
+    kind: String,
+    blob: Vec<u8>,
 }
 
-/// Whether the bytes look like a PBF file (a 4-byte big-endian header length, then a
-/// `BlobHeader` whose type is `OSMHeader`).
-#[must_use]
-pub fn looks_like_pbf(bytes: &[u8]) -> bool {
-    bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes.get(6..15) == Some(b"OSMHeader")
+/// Reads the file blob by blob, checking every length against the file size first, so a
+/// truncated file is reported as such and nothing is read past its end.
+struct FrameReader<'p, R> {
+    r: R,
+    path: &'p str,
+    size: u64,
+    pos: u64,
+    index: usize,
 }
 
-fn frames(path: &str, bytes: &[u8]) -> Result<(PbfHeader, Vec<Frame>), OsmError> {
-    let size = bytes.len();
-    let mut pos = 0;
-    let mut out = Vec::new();
-    let mut header = None;
-    let mut index = 0;
-    while pos < size {
-        let truncated = |needed: usize| OsmError::Truncated {
-            path: path.to_owned(),
-            block: index,
-            offset: pos,
-            needed,
-            size,
-        };
-        let len_bytes: [u8; 4] = bytes
-            .get(pos..pos + 4)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| truncated(4))?;
-        let header_len = u32::from_be_bytes(len_bytes) as usize;
-        if header_len > MAX_HEADER || header_len == 0 {
-            let reason =
-                format!("blob header length {header_len} at byte {pos} is outside 1..=65536");
-            return Err(if index == 0 {
-                OsmError::NotPbf {
-                    path: path.to_owned(),
-                    reason,
-                }
-            } else {
-                corrupt(path, index, pos, reason)
-            });
-        }
-        let header_bytes = bytes
-            .get(pos + 4..pos + 4 + header_len)
-            .ok_or_else(|| truncated(4 + header_len))?;
-        let blob_header = BlobHeader::parse_from_bytes(header_bytes).map_err(|e| {
-            let reason = format!("blob header does not decode: {e}");
-            if index == 0 {
-                OsmError::NotPbf {
-                    path: path.to_owned(),
-                    reason,
-                }
-            } else {
-                corrupt(path, index, pos, reason)
+impl<R: Read> FrameReader<'_, R> {
+    fn fail(&self, reason: String) -> OsmError {
+        if self.index == 0 {
+            OsmError::NotPbf {
+                path: self.path.to_owned(),
+                reason,
             }
-        })?;
+        } else {
+            corrupt(self.path, self.index, self.pos, reason)
+        }
+    }
+
+    fn truncated(&self, needed: u64) -> OsmError {
+        OsmError::Truncated {
+            path: self.path.to_owned(),
+            block: self.index,
+            offset: self.pos,
+            needed,
+            size: self.size,
+        }
+    }
+
+    fn read(&mut self, n: usize) -> Result<Vec<u8>, OsmError> {
+        let mut buf = vec![0u8; n];
+        self.r
+            .read_exact(&mut buf)
+            .map_err(|source| match source.kind() {
+                std::io::ErrorKind::UnexpectedEof => self.truncated(n as u64),
+                _ => OsmError::Io {
+                    path: self.path.to_owned(),
+                    source,
+                },
+            })?;
+        Ok(buf)
+    }
+
+    fn next_frame(&mut self) -> Result<Option<Frame>, OsmError> {
+        if self.pos >= self.size {
+            return Ok(None);
+        }
+        if self.size - self.pos < 4 {
+            return Err(self.truncated(4));
+        }
+        let len_bytes = self.read(4)?;
+        let header_len =
+            u32::from_be_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]) as usize;
+        if header_len > MAX_HEADER || header_len == 0 {
+            let pos = self.pos;
+            return Err(self.fail(format!(
+                "blob header length {header_len} at byte {pos} is outside 1..=65536"
+            )));
+        }
+        if self.size - self.pos < 4 + header_len as u64 {
+            return Err(self.truncated(4 + header_len as u64));
+        }
+        let header_bytes = self.read(header_len)?;
+        let blob_header = BlobHeader::parse_from_bytes(&header_bytes)
+            .map_err(|e| self.fail(format!("blob header does not decode: {e}")))?;
         let data_size = usize::try_from(blob_header.datasize()).unwrap_or(usize::MAX);
         if data_size > MAX_BLOB {
-            return Err(corrupt(
-                path,
-                index,
-                pos,
-                format!("blob size {data_size} exceeds the 32 MiB limit"),
-            ));
+            return Err(self.fail(format!("blob size {data_size} exceeds the 32 MiB limit")));
         }
-        let start = pos + 4 + header_len;
-        let end = start + data_size;
-        if end > size {
-            return Err(truncated(end - pos));
+        let needed = 4 + header_len as u64 + data_size as u64;
+        if self.size - self.pos < needed {
+            return Err(self.truncated(needed));
         }
-        match blob_header.type_() {
-            "OSMHeader" => {
-                if header.is_some() {
-                    return Err(corrupt(path, index, pos, "a second OSMHeader block".into()));
-                }
-                header = Some(read_header(path, index, pos, &bytes[start..end])?);
-            }
-            "OSMData" => {
-                if header.is_none() {
-                    return Err(OsmError::NotPbf {
-                        path: path.to_owned(),
-                        reason: "first block is OSMData, not OSMHeader".into(),
-                    });
-                }
-                out.push(Frame {
-                    index,
-                    offset: pos,
-                    blob: start..end,
-                });
-            }
-            other => {
-                if index == 0 {
-                    return Err(OsmError::NotPbf {
-                        path: path.to_owned(),
-                        reason: format!("first block has type {other:?}"),
-                    });
-                }
-                tracing::warn!(
-                    path,
-                    block = index,
-                    kind = other,
-                    "skipping PBF block of unknown type"
-                );
-            }
-        }
-        pos = end;
-        index += 1;
+        let blob = self.read(data_size)?;
+        let frame = Frame {
+            index: self.index,
+            offset: self.pos,
+            kind: blob_header.type_().to_owned(),
+            blob,
+        };
+        self.pos += needed;
+        self.index += 1;
+        Ok(Some(frame))
     }
-    let header = header.ok_or_else(|| OsmError::NotPbf {
-        path: path.to_owned(),
-        reason: "no OSMHeader block".into(),
-    })?;
-    Ok((header, out))
 }
 
-fn corrupt(path: &str, block: usize, offset: usize, reason: String) -> OsmError {
+fn corrupt(path: &str, block: usize, offset: u64, reason: String) -> OsmError {
     OsmError::Corrupt {
         path: path.to_owned(),
         block,
@@ -180,7 +160,7 @@ fn blob_data(blob: &Blob) -> Result<std::borrow::Cow<'_, [u8]>, String> {
 fn read_header(
     path: &str,
     index: usize,
-    offset: usize,
+    offset: u64,
     blob_bytes: &[u8],
 ) -> Result<PbfHeader, OsmError> {
     let bad = |reason: String| OsmError::NotPbf {
@@ -265,14 +245,9 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
     Ok(())
 }
 
-fn decode_frame(
-    path: &str,
-    bytes: &[u8],
-    frame: &Frame,
-    tax: &Taxonomy,
-) -> Result<RawChunk, OsmError> {
+fn decode_frame(path: &str, frame: &Frame, tax: &Taxonomy) -> Result<RawChunk, OsmError> {
     let err = |reason: String| corrupt(path, frame.index, frame.offset, reason);
-    let blob = Blob::parse_from_bytes(&bytes[frame.blob.clone()])
+    let blob = Blob::parse_from_bytes(&frame.blob)
         .map_err(|e| err(format!("blob does not decode: {e}")))?;
     let data = blob_data(&blob).map_err(err)?;
     let block = PrimitiveBlock::parse_from_bytes(&data)
@@ -338,27 +313,95 @@ fn decode_block(block: &PrimitiveBlock, tax: &Taxonomy) -> RawChunk {
     chunk
 }
 
-/// Decode a whole PBF file held in memory: the header, and one classified chunk per data block
-/// (in file order). `progress` is called with the bytes decoded so far.
+/// Decode a PBF file from a reader of `size` bytes: the header, and one classified chunk per
+/// data block, in file order. Blobs are read one at a time and decoded in parallel, so the
+/// compressed file is never held whole in memory. `progress` gets the bytes read so far.
 ///
 /// # Errors
-/// [`OsmError`] naming `path` for anything that is not a complete, well-formed PBF file.
-pub fn decode(
+/// [`OsmError`] naming `path` for anything that is not a complete, well-formed PBF file; when
+/// several blocks are bad, the first one in the file is reported.
+pub fn decode<R: Read + Send>(
     path: &str,
-    bytes: &[u8],
+    reader: R,
+    size: u64,
     tax: &Taxonomy,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(PbfHeader, Vec<RawChunk>), OsmError> {
-    let (header, frames) = frames(path, bytes)?;
-    let done = AtomicU64::new(0);
-    let chunks = frames
-        .par_iter()
-        .map(|f| {
-            let chunk = decode_frame(path, bytes, f, tax)?;
-            let n = done.fetch_add(f.blob.len() as u64, Ordering::Relaxed) + f.blob.len() as u64;
-            progress(n);
-            Ok(chunk)
+    let mut frames = FrameReader {
+        r: reader,
+        path,
+        size,
+        pos: 0,
+        index: 0,
+    };
+    let first = frames.next_frame()?.ok_or_else(|| OsmError::NotPbf {
+        path: path.to_owned(),
+        reason: "no OSMHeader block".into(),
+    })?;
+    if first.kind != "OSMHeader" {
+        return Err(OsmError::NotPbf {
+            path: path.to_owned(),
+            reason: format!("first block has type {:?}, not OSMHeader", first.kind),
+        });
+    }
+    let header = read_header(path, 0, 0, &first.blob)?;
+    drop(first);
+    let read_bytes = AtomicU64::new(0);
+    let mut failed = false;
+    let blobs = std::iter::from_fn(|| {
+        if failed {
+            return None;
+        }
+        let next = frames.next_frame().transpose();
+        failed = matches!(next, Some(Err(_)));
+        next
+    });
+    let mut results: Vec<Result<(usize, RawChunk), (usize, OsmError)>> = blobs
+        .par_bridge()
+        .filter_map(|frame| match frame {
+            Err(e) => Some(Err((usize::MAX, e))),
+            Ok(f) if f.kind == "OSMData" => {
+                let n = read_bytes.fetch_add(f.blob.len() as u64, Ordering::Relaxed)
+                    + f.blob.len() as u64;
+                progress(n);
+                Some(
+                    decode_frame(path, &f, tax)
+                        .map(|c| (f.index, c))
+                        .map_err(|e| (f.index, e)),
+                )
+            }
+            Ok(f) if f.kind == "OSMHeader" => Some(Err((
+                f.index,
+                corrupt(path, f.index, f.offset, "a second OSMHeader block".into()),
+            ))),
+            Ok(f) => {
+                tracing::warn!(
+                    path,
+                    block = f.index,
+                    kind = f.kind,
+                    "skipping PBF block of unknown type"
+                );
+                None
+            }
         })
-        .collect::<Result<Vec<_>, OsmError>>()?;
-    Ok((header, chunks))
+        .collect();
+    results.sort_by_key(|r| match r {
+        Ok((i, _)) | Err((i, _)) => *i,
+    });
+    let mut chunks = Vec::with_capacity(results.len());
+    let mut first_error = None;
+    for r in results {
+        match r {
+            Ok((_, c)) => chunks.push(c),
+            Err((i, e)) => {
+                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
+                    first_error = Some((i, e));
+                }
+            }
+        }
+    }
+    match first_error {
+        Some((_, e)) => Err(e),
+        None => Ok((header, chunks)),
+    }
 }

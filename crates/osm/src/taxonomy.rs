@@ -233,7 +233,8 @@ mod tests {
     fn builtin_taxonomy_parses_and_classifies() {
         let t = Taxonomy::builtin().unwrap();
         assert!(t.kinds.len() >= 25);
-        let cases: &[(&[(&str, &str)], &[&str])] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+        let cases: &[Case<'_>] = &[
             (&[("shop", "kiosk")], &["kiosk"]),
             (&[("amenity", "library")], &["library"]),
             (
