@@ -37,8 +37,7 @@ pub fn build_rings(segs: &[Segment]) -> (Vec<LineString<f64>>, usize) {
         used[start] = true;
         let mut nodes = segs[start].nodes.clone();
         let mut coords = segs[start].coords.clone();
-        loop {
-            let (Some(&first), Some(&last)) = (nodes.first(), nodes.last()) else { break };
+        while let (Some(&first), Some(&last)) = (nodes.first(), nodes.last()) {
             if first == last {
                 if nodes.len() >= 4 {
                     rings.push(LineString::new(coords));
