@@ -10,5 +10,6 @@
 mod common;
 mod fixtures;
 mod bad_input;
+mod pbf_writer;
 mod peer_ingest;
 mod peer_graph;
