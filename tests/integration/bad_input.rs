@@ -248,5 +248,10 @@ fn stale_and_corrupt_atlases() {
     stats_fails("corrupt.atlas", &corrupt, &["corrupt"]);
 
     stats_fails("short.atlas", &real[..real.len() - 100], &["truncated"]);
+    stats_fails(
+        "header-cut.atlas",
+        &real[..14],
+        &["truncated", "14 bytes", "header"],
+    );
     stats_fails("not.atlas", &monaco(), &["not a Feltkart atlas"]);
 }
