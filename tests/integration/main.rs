@@ -15,5 +15,6 @@
 mod bad_input;
 mod common;
 mod fixtures;
+mod pbf_writer;
 mod peer_graph;
 mod peer_ingest;

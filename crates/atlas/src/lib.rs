@@ -63,6 +63,16 @@ pub enum AtlasError {
         /// Version this build reads.
         expected: u32,
     },
+    /// Shorter than the header itself.
+    #[error("{path}: truncated atlas ({found} bytes, shorter than the {expected}-byte header)")]
+    TruncatedHeader {
+        /// The file.
+        path: String,
+        /// Header bytes expected.
+        expected: usize,
+        /// Bytes in the file.
+        found: usize,
+    },
     /// Shorter or longer than its header says.
     #[error("{path}: truncated atlas (header says {expected} payload bytes, file has {found})")]
     Truncated {
@@ -183,18 +193,18 @@ fn header(len: u64, crc: u32) -> [u8; HEADER_LEN] {
 /// Decode an atlas from bytes; `path` names it in errors. Returns the atlas and its checksum.
 ///
 /// # Errors
-/// [`AtlasError::NotAtlas`], [`AtlasError::Stale`], [`AtlasError::Truncated`] or
-/// [`AtlasError::Corrupt`].
+/// [`AtlasError::NotAtlas`], [`AtlasError::Stale`], [`AtlasError::TruncatedHeader`],
+/// [`AtlasError::Truncated`] or [`AtlasError::Corrupt`].
 pub fn decode(bytes: &[u8], path: &str) -> Result<(Atlas, u32), AtlasError> {
     let p = || path.to_owned();
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(AtlasError::NotAtlas { path: p() });
     }
     let field = |r: std::ops::Range<usize>| {
-        bytes.get(r).ok_or_else(|| AtlasError::Truncated {
+        bytes.get(r).ok_or_else(|| AtlasError::TruncatedHeader {
             path: p(),
-            expected: 0,
-            found: 0,
+            expected: HEADER_LEN,
+            found: bytes.len(),
         })
     };
     let version = u32::from_le_bytes(

@@ -69,6 +69,7 @@ fn selected(w: &WalkWay, rule: Rule) -> bool {
 }
 
 /// The runs of a way to walk: split at gaps (Feltkart) or whole (peer).
+#[allow(clippy::single_range_in_vec_init)] // one run of node indices, not a Vec of indices
 fn runs(w: &WalkWay, rule: Rule) -> Vec<std::ops::Range<usize>> {
     if rule == Rule::Peer || w.gaps_before.is_empty() {
         return std::iter::once(0..w.nodes.len()).collect();

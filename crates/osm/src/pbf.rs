@@ -4,8 +4,8 @@
 //! would abort the process; the framing below checks every length against the file size and
 //! returns [`OsmError::Truncated`] instead. Blocks are then decoded with `osmpbfreader`'s
 //! error-returning [`osmpbfreader::primitive_block_from_blob`] and its group iterators, after
-//! a check that every string-table index in the block is in range (the iterators index
-//! without checking).
+//! a check that every string-table index in the block is in range and no delta-coded id or
+//! coordinate overflows (the iterators index and add without checking).
 
 use crate::error::OsmError;
 use crate::raw::{Member, RawChunk, Role};
@@ -201,10 +201,37 @@ fn read_header(
     })
 }
 
-/// Every string-table index and parallel-array length in the block is consistent.
+/// Whether `offset + granularity * c` (a coordinate in nanodegrees) fits in an `i64`.
+fn coord_fits(c: i64, offset: i64, granularity: i64) -> bool {
+    granularity
+        .checked_mul(c)
+        .and_then(|v| v.checked_add(offset))
+        .is_some()
+}
+
+/// Whether every running sum of delta-coded values fits in an `i64`, and with `scale`
+/// (offset, granularity) so does every coordinate made from it.
+fn deltas_fit(deltas: &[i64], scale: Option<(i64, i64)>) -> bool {
+    let mut sum = 0i64;
+    deltas.iter().all(|&d| match sum.checked_add(d) {
+        Some(s) => {
+            sum = s;
+            scale.is_none_or(|(offset, granularity)| coord_fits(s, offset, granularity))
+        }
+        None => false,
+    })
+}
+
+/// Every string-table index and parallel-array length in the block is consistent, and no
+/// delta-coded id or coordinate overflows (the group iterators add without checking).
 fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
     let n = block.stringtable.s.len();
     let ok = |i: u32| (i as usize) < n;
+    let granularity = i64::from(block.granularity());
+    let (lat, lon) = (
+        Some((block.lat_offset(), granularity)),
+        Some((block.lon_offset(), granularity)),
+    );
     for g in &block.primitivegroup {
         for node in &g.nodes {
             if node.keys.len() != node.vals.len()
@@ -212,10 +239,21 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
             {
                 return Err(format!("node {} has bad tag indices", node.id()));
             }
+            if !coord_fits(node.lat(), block.lat_offset(), granularity)
+                || !coord_fits(node.lon(), block.lon_offset(), granularity)
+            {
+                return Err(format!("node {} coordinates overflow", node.id()));
+            }
         }
         let d = &g.dense;
         if d.id.len() != d.lat.len() || d.id.len() != d.lon.len() {
             return Err("dense node arrays differ in length".into());
+        }
+        if !deltas_fit(&d.id, None) {
+            return Err("dense node id deltas overflow".into());
+        }
+        if !deltas_fit(&d.lat, lat) || !deltas_fit(&d.lon, lon) {
+            return Err("dense node coordinate deltas overflow".into());
         }
         if !d.keys_vals.iter().all(|&i| i >= 0 && (i as usize) < n) {
             return Err("dense node tag index out of range".into());
@@ -224,6 +262,9 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
             if way.keys.len() != way.vals.len() || !way.keys.iter().chain(&way.vals).all(|&i| ok(i))
             {
                 return Err(format!("way {} has bad tag indices", way.id()));
+            }
+            if !deltas_fit(&way.refs, None) {
+                return Err(format!("way {} node ref deltas overflow", way.id()));
             }
         }
         for rel in &g.relations {
@@ -240,6 +281,9 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
                     rel.id()
                 ));
             }
+            if !deltas_fit(&rel.memids, None) {
+                return Err(format!("relation {} member id deltas overflow", rel.id()));
+            }
         }
     }
     Ok(())
@@ -253,7 +297,8 @@ fn decode_frame(path: &str, frame: &Frame, tax: &Taxonomy) -> Result<RawChunk, O
     let block = PrimitiveBlock::parse_from_bytes(&data)
         .map_err(|e| err(format!("block does not decode: {e}")))?;
     check_block(&block).map_err(err)?;
-    // The group iterators add id deltas without overflow checks; a hostile block must not abort us.
+    // check_block ruled out the overflows the group iterators do not check; should anything
+    // else in them panic on a hostile block, it must not abort us.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_block(&block, tax)))
         .map_err(|_| err("id or coordinate deltas overflow".into()))
 }

@@ -75,6 +75,8 @@ pub fn decode(
     let mut tags: Vec<(String, String)> = Vec::new();
     let mut scratch = Vec::new();
     let mut saw_root = false;
+    // Names of the elements open at this point: a file that ends with any still open was cut short.
+    let mut open: Vec<Vec<u8>> = Vec::new();
     loop {
         let at = reader.buffer_position();
         let xml_err = |reason: String| OsmError::Xml {
@@ -86,10 +88,14 @@ pub fn decode(
             .read_event_into(&mut buf)
             .map_err(|e| xml_err(e.to_string()))?;
         let (elem, is_empty) = match &event {
-            Event::Start(e) => (Some(e.clone()), false),
+            Event::Start(e) => {
+                open.push(e.name().as_ref().to_vec());
+                (Some(e.clone()), false)
+            }
             Event::Empty(e) => (Some(e.clone()), true),
             Event::End(e) => {
                 let name = e.name().as_ref().to_vec();
+                open.pop();
                 finish(
                     &name,
                     &mut current,
@@ -101,7 +107,16 @@ pub fn decode(
                 buf.clear();
                 continue;
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(inner) = open.last() {
+                    let reason = format!(
+                        "truncated: the file ends inside <{}> before </osm>",
+                        String::from_utf8_lossy(inner)
+                    );
+                    return Err(xml_err(reason));
+                }
+                break;
+            }
             _ => {
                 buf.clear();
                 continue;
