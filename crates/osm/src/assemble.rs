@@ -140,15 +140,21 @@ struct Collected {
 }
 
 impl Collected {
-    fn add_area(&mut self, a: AreaFacts<'_>) {
+    fn add_area(&mut self, mut a: AreaFacts<'_>) {
         let at = a.shape.centroid().map(to_lonlat);
         let Some(at) = at else { return };
         if let Some(kind) = a.housing {
+            // The outline goes to the housing feature; a district on the same object gets a copy.
+            let shape = if a.district.is_some() {
+                a.shape.clone()
+            } else {
+                std::mem::replace(&mut a.shape, MultiPolygon::new(Vec::new()))
+            };
             self.housing.push(HousingFeature {
                 osm: a.osm,
                 kind,
                 levels: a.levels,
-                shape: a.shape.clone(),
+                shape,
                 at,
             });
         }
@@ -302,9 +308,7 @@ pub fn assemble(
         .filter(|(_, _, info)| info.walk.is_some() || info.peer_walkable)
         .map(|&(id, refs, info)| walk_way(id, refs, info, &nodes))
         .collect();
-    let mut walk_ways = Vec::with_capacity(walks.len());
-    for w in walks {
-        let feltkart = w.way.as_ref().is_some_and(|x| x.walk.is_some());
+    for w in &walks {
         if let Some((e, len)) = w.peer {
             peer.walk_ways += 1;
             peer.walk_edges += e;
@@ -316,32 +320,35 @@ pub fn assemble(
                 peer.missing_node_locations += w.missing;
             }
         }
-        match w.way {
-            Some(way) => {
-                if feltkart {
-                    if w.missing > 0 {
-                        warnings.clipped_walk_ways += 1;
-                    }
-                    stats.walk_ways += 1;
-                    let mut start = 0usize;
-                    let mut cuts: Vec<usize> =
-                        way.gaps_before.iter().map(|&g| g as usize).collect();
-                    cuts.push(way.coords.len());
-                    for cut in cuts {
-                        let part = &way.coords[start..cut];
-                        stats.walk_edges += part.len().saturating_sub(1) as u64;
-                        stats.walk_length_m += part
-                            .windows(2)
-                            .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
-                            .sum::<f64>();
-                        start = cut;
-                    }
-                }
-                walk_ways.push(way);
-            }
-            None => warnings.dropped_walk_ways += 1,
+        let Some(way) = &w.way else {
+            warnings.dropped_walk_ways += 1;
+            continue;
+        };
+        if way.walk.is_none() {
+            continue;
+        }
+        if w.missing > 0 {
+            warnings.clipped_walk_ways += 1;
+        }
+        stats.walk_ways += 1;
+        let mut start = 0usize;
+        for cut in way
+            .gaps_before
+            .iter()
+            .map(|&g| g as usize)
+            .chain([way.coords.len()])
+        {
+            let part = &way.coords[start..cut];
+            stats.walk_edges += part.len().saturating_sub(1) as u64;
+            stats.walk_length_m += part
+                .windows(2)
+                .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
+                .sum::<f64>();
+            start = cut;
         }
     }
+    // Collected in place where the allocator allows: the counts above only borrowed.
+    let walk_ways: Vec<WalkWay> = walks.into_iter().filter_map(|w| w.way).collect();
 
     // Outlines of ways that carry housing, places, districts or peer-residential tags.
     let mut collected = Collected::default();
