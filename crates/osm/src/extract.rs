@@ -162,7 +162,7 @@ impl Warnings {
                 self.unclosed_outlines,
             ),
             (
-                "area relations with missing members (partly kept)",
+                "area relations with missing members (closed rings kept)",
                 self.incomplete_relations,
             ),
             (
