@@ -90,3 +90,6 @@ impl WalkGraph {
         invariants::check(self)
     }
 }
+
+#[cfg(test)]
+mod tests;
