@@ -5,9 +5,11 @@
 mod coord;
 mod ids;
 mod kinds;
+mod time;
 
 pub use coord::{BBox, CoordError, EARTH_RADIUS_M, LonLat, haversine_m};
 pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRef, OsmRelationId, OsmWayId};
 pub use kinds::{
     BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole,
 };
+pub use time::{DayPart, TimeSlot};

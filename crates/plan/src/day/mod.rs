@@ -1,0 +1,1 @@
+//! Day routes with revisit time windows, and the weekly rota (issue 6).

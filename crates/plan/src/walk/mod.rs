@@ -1,0 +1,1 @@
+//! The observation-walk planner (issue 5).
