@@ -8,6 +8,9 @@
 //!   that file is absent), so criterion's per-iteration time compares with its `mean_ms`;
 //! * `graph/build_peer_simplified`: building that graph from the extract;
 //! * `graph/build_product`: building the product graph (`BuildOptions::default()`).
+//!
+//! `FELTKART_BENCH_PBF` names another extract and `FELTKART_BENCH_GRAPH_DUMP` the
+//! `peers.py graph-sssp --dump` file whose sources to use (`scripts/peer-ratios.sh` sets both).
 #![allow(clippy::expect_used, clippy::print_stderr)]
 
 use criterion::Criterion;
@@ -17,12 +20,11 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The OSM node ids of the simplified-graph sources in the peers' reference dump, if present.
-fn reference_sources() -> Option<Vec<i64>> {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/peers/reference/liechtenstein.graph.json.gz");
+/// The OSM node ids of the simplified-graph sources in a `graph-sssp` dump, if present.
+fn reference_sources(path: &Path) -> Option<Vec<i64>> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).ok()?)
         .read_to_string(&mut text)
@@ -36,17 +38,18 @@ fn reference_sources() -> Option<Vec<i64>> {
 }
 
 /// The 100 query sources as vertices of `wg`.
-fn sources(wg: &WalkGraph) -> Vec<NodeIndex> {
+fn sources(wg: &WalkGraph, dump: &Path) -> Vec<NodeIndex> {
     let by_osm: HashMap<i64, NodeIndex> = wg
         .graph
         .node_indices()
         .map(|v| (wg.graph[v].osm.0, v))
         .collect();
-    let from_reference: Option<Vec<NodeIndex>> =
-        reference_sources().and_then(|ids| ids.iter().map(|id| by_osm.get(id).copied()).collect());
+    let from_reference: Option<Vec<NodeIndex>> = reference_sources(dump)
+        .and_then(|ids| ids.iter().map(|id| by_osm.get(id).copied()).collect());
     from_reference.unwrap_or_else(|| {
         eprintln!(
-            "graph/sssp: peer reference sources not available, using 100 seeded random vertices"
+            "graph/sssp: no usable sources in {}, using 100 seeded random vertices",
+            dump.display()
         );
         let mut rng = StdRng::seed_from_u64(42);
         (0..100)
@@ -56,13 +59,27 @@ fn sources(wg: &WalkGraph) -> Vec<NodeIndex> {
 }
 
 pub fn benches(c: &mut Criterion) {
-    let pbf = crate::ingest::shared_osm("liechtenstein.osm.pbf");
+    let pbf = std::env::var_os("FELTKART_BENCH_PBF").map_or_else(
+        || crate::ingest::shared_osm("liechtenstein.osm.pbf"),
+        PathBuf::from,
+    );
+    let stem = pbf
+        .file_name()
+        .map(|n| n.to_string_lossy().replace(".osm.pbf", ""))
+        .unwrap_or_default();
+    let dump = std::env::var_os("FELTKART_BENCH_GRAPH_DUMP").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../shared/peers/reference/{stem}.graph.json.gz"))
+        },
+        PathBuf::from,
+    );
     if !pbf.is_file() {
         eprintln!("graph: skipped, {} not found", pbf.display());
         return;
     }
     let tax = feltkart_osm::Taxonomy::builtin().expect("builtin taxonomy");
-    let extract = feltkart_osm::read_extract(&pbf, &tax, &|_| {}).expect("read liechtenstein");
+    let extract = feltkart_osm::read_extract(&pbf, &tax, &|_| {}).expect("read the extract");
     let peer = BuildOptions {
         rule: Rule::Peer,
         simplify: true,
@@ -70,7 +87,7 @@ pub fn benches(c: &mut Criterion) {
     };
     let wg = feltkart_graph::build(&extract, peer);
     let adj = wg.adjacency();
-    let srcs = sources(&wg);
+    let srcs = sources(&wg, &dump);
 
     let mut group = c.benchmark_group("graph");
     group
