@@ -118,7 +118,7 @@ echo "ratio ingest-pyrosm/feltkart: $(calc "round($PYROSM_WALL / $FK_S, 2)")"
 echo "ratio decode-locations-only/feltkart: $(calc "round($OSM_DECODE / $FK_S, 2)")"
 echo "ratio peak-rss/pbf-size: $(calc "round($FK_KIB * 1024 / $BYTES, 2)")"
 
-# --- (d) graph: networkx Dijkstra vs Adjacency::distances ---------------------------------
+# --- (d) graph: networkx Dijkstra vs Adjacency::lengths_from ---------------------------------
 if [ "${SKIP_GRAPH:-0}" != "1" ]; then
   log "peers.py graph-sssp (networkx, 2 x 100 queries)"
   "$PY" "$PEERS/peers.py" graph-sssp "$PBF" --dump "$TMP/graph.json.gz" > "$TMP/nx.json"
@@ -130,7 +130,7 @@ if [ "${SKIP_GRAPH:-0}" != "1" ]; then
   EST="$ROOT/target/criterion/graph/sssp/new/estimates.json"
   OURS_MS=$(calc "json.load(open('$EST'))['median']['point_estimate'] / 1e6")
   echo "graph-sssp networkx simplified: $(field "$TMP/nx.json" simplified.nodes) nodes, $(field "$TMP/nx.json" simplified.edges) edges, mean_ms $NX_MEAN, p50_ms $NX_P50"
-  echo "graph-sssp feltkart Adjacency::distances median_ms: $(calc "round($OURS_MS, 4)")"
+  echo "graph-sssp feltkart Adjacency::lengths_from median_ms: $(calc "round($OURS_MS, 4)")"
   echo "ratio graph-sssp networkx-mean/feltkart: $(calc "round($NX_MEAN / $OURS_MS, 1)")"
   echo "ratio graph-sssp networkx-p50/feltkart: $(calc "round($NX_P50 / $OURS_MS, 1)")"
 fi

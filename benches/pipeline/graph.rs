@@ -3,7 +3,7 @@
 //! `peers.py graph-sssp` builds with networkx)
 //!
 //! * `graph/sssp`: one single-source shortest-path query per iteration
-//!   (`Adjacency::distances`, no cutoff), cycling through the 100 sources networkx was timed
+//!   (`Adjacency::lengths_from`, no cutoff: distances only, as networkx's `single_source_dijkstra_path_length`), cycling through the 100 sources networkx was timed
 //!   on (`../shared/peers/reference/liechtenstein.graph.json.gz`; seeded random vertices if
 //!   that file is absent), so criterion's per-iteration time compares with its `mean_ms`;
 //! * `graph/build_peer_simplified`: building that graph from the extract;
@@ -98,7 +98,7 @@ pub fn benches(c: &mut Criterion) {
         b.iter(|| {
             let s = srcs[next % srcs.len()];
             next += 1;
-            adj.distances(black_box(&[(s, 0.0)]), None)
+            adj.lengths_from(black_box(&[(s, 0.0)]), None)
         });
     });
     group.sample_size(20);

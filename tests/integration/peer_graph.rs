@@ -204,6 +204,11 @@ fn adjacency_distances_agree_with_petgraph_dijkstra() {
             let theirs = petgraph::algo::dijkstra(g, s, None, |e| e.weight().length_m);
             let ours = adj.distances(&[(s, 0.0)], None).dist;
             assert_eq!(
+                adj.lengths_from(&[(s, 0.0)], None),
+                ours,
+                "{name}: lengths_from == distances"
+            );
+            assert_eq!(
                 ours.iter().filter(|d| d.is_finite()).count(),
                 theirs.len(),
                 "{name}: reached from {s:?}"

@@ -16,17 +16,36 @@ use std::collections::BinaryHeap;
 #[derive(Clone, Debug)]
 pub struct Adjacency {
     offsets: Vec<u32>,
-    targets: Vec<u32>,
-    edges: Vec<u32>,
-    lengths: Vec<f64>,
+    arcs: Vec<Arc>,
 }
 
-#[derive(Copy, Clone, PartialEq)]
+/// One direction of an edge, stored together so a vertex's arcs share cache lines.
+#[derive(Clone, Copy, Debug, Default)]
+struct Arc {
+    target: u32,
+    edge: u32,
+    length_m: f64,
+}
+
+/// A heap entry: a distance and a vertex. Distances are non-negative, so their IEEE bit
+/// patterns order like the numbers and compare as plain integers (cheaper than `f64` ordering).
+/// Ties are left in any order: they cannot change a distance.
+#[derive(Copy, Clone)]
 struct Item(f64, u32);
+impl PartialEq for Item {
+    fn eq(&self, o: &Self) -> bool {
+        self.key() == o.key()
+    }
+}
 impl Eq for Item {}
+impl Item {
+    fn key(self) -> u64 {
+        self.0.to_bits()
+    }
+}
 impl Ord for Item {
     fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then_with(|| o.1.cmp(&self.1))
+        o.key().cmp(&self.key())
     }
 }
 impl PartialOrd for Item {
@@ -70,23 +89,20 @@ impl Adjacency {
             offsets[v + 1] = offsets[v] + degree[v];
         }
         let m = offsets[n] as usize;
-        let (mut targets, mut edges, mut lengths) = (vec![0u32; m], vec![0u32; m], vec![0.0; m]);
+        let mut arcs = vec![Arc::default(); m];
         let mut fill = offsets.clone();
         for e in g.edge_references() {
             for (a, b) in [(e.source(), e.target()), (e.target(), e.source())] {
                 let slot = fill[a.index()] as usize;
-                targets[slot] = b.index() as u32;
-                edges[slot] = e.id().index() as u32;
-                lengths[slot] = e.weight().length_m;
+                arcs[slot] = Arc {
+                    target: b.index() as u32,
+                    edge: e.id().index() as u32,
+                    length_m: e.weight().length_m,
+                };
                 fill[a.index()] += 1;
             }
         }
-        Self {
-            offsets,
-            targets,
-            edges,
-            lengths,
-        }
+        Self { offsets, arcs }
     }
 
     /// Number of vertices.
@@ -100,6 +116,38 @@ impl Adjacency {
     #[must_use]
     pub fn distances(&self, sources: &[(NodeIndex, f64)], cutoff: Option<f64>) -> ShortestPaths {
         self.search(sources, cutoff, |_, len| len)
+    }
+
+    /// Walking distance in metres from `sources` to every vertex (`f64::INFINITY` where not
+    /// reached within `cutoff`): [`Adjacency::distances`] without predecessors, for callers that
+    /// need no paths.
+    #[must_use]
+    pub fn lengths_from(&self, sources: &[(NodeIndex, f64)], cutoff: Option<f64>) -> Vec<f64> {
+        let n = self.node_count();
+        let mut dist = vec![f64::INFINITY; n];
+        let mut heap = BinaryHeap::with_capacity(n / 4 + 1);
+        let limit = cutoff.unwrap_or(f64::INFINITY);
+        for &(s, d0) in sources {
+            if s.index() < n && d0 < dist[s.index()] {
+                dist[s.index()] = d0;
+                heap.push(Item(d0, s.index() as u32));
+            }
+        }
+        while let Some(Item(d, v)) = heap.pop() {
+            let v = v as usize;
+            if d > dist[v] {
+                continue;
+            }
+            for arc in &self.arcs[self.offsets[v] as usize..self.offsets[v + 1] as usize] {
+                let nd = d + arc.length_m;
+                let t = arc.target as usize;
+                if nd < dist[t] && nd <= limit {
+                    dist[t] = nd;
+                    heap.push(Item(nd, arc.target));
+                }
+            }
+        }
+        dist
     }
 
     /// Dijkstra with a cost per edge: `cost(edge, length_m)`; a cost of infinity closes the edge.
@@ -126,10 +174,10 @@ impl Adjacency {
             if d > dist[v] {
                 continue;
             }
-            for slot in self.offsets[v] as usize..self.offsets[v + 1] as usize {
-                let e = EdgeIndex::new(self.edges[slot] as usize);
-                let nd = d + cost(e, self.lengths[slot]);
-                let t = self.targets[slot] as usize;
+            for arc in &self.arcs[self.offsets[v] as usize..self.offsets[v + 1] as usize] {
+                let e = EdgeIndex::new(arc.edge as usize);
+                let nd = d + cost(e, arc.length_m);
+                let t = arc.target as usize;
                 if nd < dist[t] && nd <= limit {
                     dist[t] = nd;
                     via[t] = Some(e);
