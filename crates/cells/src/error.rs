@@ -1,0 +1,20 @@
+//! Errors of the cells crate; each names its input.
+
+/// Why cells could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CellsError {
+    /// A resolution outside the supported range.
+    #[error("H3 resolution {given} is not supported (use 8 to 11; 10 is the default)")]
+    Resolution {
+        /// The resolution asked for.
+        given: u8,
+    },
+    /// A geometry h3o cannot index.
+    #[error("{feature}: cannot index geometry in H3: {reason}")]
+    Geometry {
+        /// The feature (OSM id such as `w123`).
+        feature: String,
+        /// h3o's reason.
+        reason: String,
+    },
+}

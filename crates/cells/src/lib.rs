@@ -1,0 +1,13 @@
+//! H3 cells for outreach planning: housing indexed to cells ([`index`]), per-cell features for
+//! the mapping questions, profile scores with an explanation in points, and district ranking.
+//!
+//! Units everywhere: metres, square metres, degrees (WGS84 lon/lat). Every function is pure and
+//! deterministic: the same input gives the same output whatever the thread count or the input
+//! order (ties are broken by H3 index or OSM id).
+
+mod error;
+pub mod index;
+
+pub use error::CellsError;
+pub use h3o::{self, CellIndex, LatLng, Resolution};
+pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
