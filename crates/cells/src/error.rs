@@ -17,4 +17,12 @@ pub enum CellsError {
         /// h3o's reason.
         reason: String,
     },
+    /// The extract was read with another taxonomy than the one given.
+    #[error(
+        "{extract}: its place kinds differ from the taxonomy given; read the extract with the same taxonomy"
+    )]
+    Taxonomy {
+        /// The extract's file name.
+        extract: String,
+    },
 }

@@ -5,9 +5,19 @@
 //! deterministic: the same input gives the same output whatever the thread count or the input
 //! order (ties are broken by H3 index or OSM id).
 
+mod data;
 mod error;
+pub mod features;
+pub mod housing;
 pub mod index;
+pub mod places;
+pub mod walk;
 
+pub use data::DataError;
 pub use error::CellsError;
+pub use features::{CellFeatures, CellOptions, CellTable, GroupTotals, HousingCell, cell_features};
 pub use h3o::{self, CellIndex, LatLng, Resolution};
+pub use housing::{HousingConfig, HousingGroup};
 pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
+pub use places::{PlaceAccess, PlaceOptions};
+pub use walk::OnGraph;

@@ -1,0 +1,421 @@
+//! Mapping question 1: residential floor area, dwellings and housing groups per feature, from
+//! the assumptions in `data/housing.toml` ([`HousingConfig`]).
+//!
+//! Floor area (m²) = footprint × levels, with the footprint the geodesic area of the outline
+//! (geo's `GeodesicArea`, on the WGS84 ellipsoid) and levels from `building:levels` or the
+//! type's default. Dwellings = floor area / `m2_per_dwelling`. Housing areas (allotments, camp
+//! and caravan sites, farmyards) count `area / m2_per_unit` dwelling units. `landuse=residential`
+//! counts as residential land only.
+
+use crate::data::{self, Checker, DataError};
+use feltkart_model::{BuildingType, HousingAreaType, HousingKind};
+use feltkart_osm::HousingFeature;
+use geo::GeodesicArea;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The housing assumptions that ship with Feltkart.
+pub const BUILTIN_HOUSING: &str = include_str!("../../../data/housing.toml");
+
+/// The housing groups profiles weight (mapping question 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HousingGroup {
+    /// Apartment blocks (apartments, dormitories).
+    ApartmentBlocks,
+    /// Terraced / row houses.
+    Terraced,
+    /// Detached, semi-detached houses and bungalows.
+    Detached,
+    /// Allotment-garden huts (kolonihaver) and cabins.
+    AllotmentHuts,
+    /// Camp and caravan sites, static caravans.
+    CampingCaravan,
+    /// Farms and farmyards.
+    Farms,
+    /// Residential buildings of unknown type.
+    Unspecified,
+}
+
+impl HousingGroup {
+    /// Every group, in a fixed order.
+    pub const ALL: [Self; 7] = [
+        Self::ApartmentBlocks,
+        Self::Terraced,
+        Self::Detached,
+        Self::AllotmentHuts,
+        Self::CampingCaravan,
+        Self::Farms,
+        Self::Unspecified,
+    ];
+
+    /// Stable snake-case name (as in profiles).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApartmentBlocks => "apartment_blocks",
+            Self::Terraced => "terraced",
+            Self::Detached => "detached",
+            Self::AllotmentHuts => "allotment_huts",
+            Self::CampingCaravan => "camping_caravan",
+            Self::Farms => "farms",
+            Self::Unspecified => "unspecified",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HousingFile {
+    version: u32,
+    m2_per_dwelling: toml::Spanned<f64>,
+    buildings: BTreeMap<String, toml::Spanned<BuildingFile>>,
+    areas: BTreeMap<String, toml::Spanned<AreaFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuildingFile {
+    group: HousingGroup,
+    levels: toml::Spanned<f64>,
+    node_footprint_m2: toml::Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AreaFile {
+    group: HousingGroup,
+    m2_per_unit: toml::Spanned<f64>,
+}
+
+/// Defaults for one building type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BuildingDefaults {
+    /// Its housing group.
+    pub group: HousingGroup,
+    /// Levels when `building:levels` is not tagged.
+    pub levels: f64,
+    /// Footprint (m²) of a building mapped as a node.
+    pub node_footprint_m2: f64,
+}
+
+/// Defaults for one housing-area type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AreaDefaults {
+    /// Its housing group.
+    pub group: HousingGroup,
+    /// Land (m²) per dwelling unit.
+    pub m2_per_unit: f64,
+}
+
+/// Housing assumptions, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HousingConfig {
+    /// Gross floor area (m²) per dwelling.
+    pub m2_per_dwelling: f64,
+    /// Per building type (every [`BuildingType`] has an entry).
+    pub buildings: BTreeMap<BuildingType, BuildingDefaults>,
+    /// Per area type (every [`HousingAreaType`] but `landuse=residential` has an entry).
+    pub areas: BTreeMap<HousingAreaType, AreaDefaults>,
+}
+
+/// What one housing feature contributes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Contribution {
+    /// Its group (`None` for `landuse=residential`).
+    pub group: Option<HousingGroup>,
+    /// Residential floor area, m² (0 for areas).
+    pub floor_area_m2: f64,
+    /// Dwellings (from floor area) or dwelling units (from area).
+    pub dwellings: f64,
+    /// Land area of a housing area, m² (0 for buildings).
+    pub land_m2: f64,
+}
+
+impl HousingConfig {
+    /// The assumptions in `data/housing.toml`.
+    ///
+    /// # Errors
+    /// Only if the shipped file is broken (a test guards it).
+    pub fn builtin() -> Result<Self, DataError> {
+        Self::parse(BUILTIN_HOUSING, "data/housing.toml")
+    }
+
+    /// Read an assumptions file.
+    ///
+    /// # Errors
+    /// [`DataError`] naming the file, line and key.
+    pub fn load(path: &Path) -> Result<Self, DataError> {
+        Self::parse(&data::read(path)?, &path.display().to_string())
+    }
+
+    /// Parse and validate; `path` names the text in errors.
+    ///
+    /// # Errors
+    /// [`DataError::Parse`] for syntax, unknown keys, unknown groups; [`DataError::Invalid`] for
+    /// an unknown or missing type, or a number out of range (levels 1–100, footprints and
+    /// areas 1–100 000 m², m² per dwelling 10–1 000).
+    pub fn parse(text: &str, path: &str) -> Result<Self, DataError> {
+        let file: HousingFile = data::parse(text, path)?;
+        let ck = Checker { text, path };
+        if file.version != 1 {
+            return Err(ck.invalid(
+                0..0,
+                "version",
+                format!("unsupported version {} (this build reads 1)", file.version),
+            ));
+        }
+        let m2_per_dwelling = ck.range(&file.m2_per_dwelling, "m2_per_dwelling", 10.0, 1000.0)?;
+        let mut buildings = BTreeMap::new();
+        for (name, b) in &file.buildings {
+            let key = format!("buildings.{name}");
+            let Some(t) = BuildingType::ALL.into_iter().find(|t| t.as_str() == name) else {
+                return Err(ck.invalid(b.span(), &key, "unknown building type".into()));
+            };
+            let b = b.get_ref();
+            let levels = ck.range(&b.levels, &format!("{key}.levels"), 1.0, 100.0)?;
+            let node_footprint_m2 = ck.range(
+                &b.node_footprint_m2,
+                &format!("{key}.node_footprint_m2"),
+                1.0,
+                100_000.0,
+            )?;
+            buildings.insert(
+                t,
+                BuildingDefaults {
+                    group: b.group,
+                    levels,
+                    node_footprint_m2,
+                },
+            );
+        }
+        let mut areas = BTreeMap::new();
+        for (name, a) in &file.areas {
+            let key = format!("areas.{name}");
+            let t = HousingAreaType::ALL
+                .into_iter()
+                .find(|t| t.as_str() == name && *t != HousingAreaType::Residential);
+            let Some(t) = t else {
+                return Err(ck.invalid(a.span(), &key, "unknown housing-area type".into()));
+            };
+            let m2_per_unit = ck.range(
+                &a.get_ref().m2_per_unit,
+                &format!("{key}.m2_per_unit"),
+                1.0,
+                100_000.0,
+            )?;
+            areas.insert(
+                t,
+                AreaDefaults {
+                    group: a.get_ref().group,
+                    m2_per_unit,
+                },
+            );
+        }
+        if let Some(t) = BuildingType::ALL
+            .into_iter()
+            .find(|t| !buildings.contains_key(t))
+        {
+            return Err(ck.invalid(0..0, &format!("buildings.{}", t.as_str()), "missing".into()));
+        }
+        if let Some(t) = HousingAreaType::ALL
+            .into_iter()
+            .find(|t| *t != HousingAreaType::Residential && !areas.contains_key(t))
+        {
+            return Err(ck.invalid(0..0, &format!("areas.{}", t.as_str()), "missing".into()));
+        }
+        Ok(Self {
+            m2_per_dwelling,
+            buildings,
+            areas,
+        })
+    }
+
+    /// What a housing feature contributes: see the module docs for the formulas.
+    /// Complexity: O(n) in the outline's vertices.
+    #[must_use]
+    pub fn contribution(&self, f: &HousingFeature) -> Contribution {
+        match f.kind {
+            HousingKind::Building(t) => {
+                let d = self.buildings.get(&t).copied().unwrap_or(BuildingDefaults {
+                    group: HousingGroup::Unspecified,
+                    levels: 1.0,
+                    node_footprint_m2: 100.0,
+                });
+                let footprint = if f.shape.0.is_empty() {
+                    d.node_footprint_m2
+                } else {
+                    f.shape.geodesic_area_unsigned()
+                };
+                let levels = f.levels.map_or(d.levels, f64::from);
+                let floor = footprint * levels;
+                Contribution {
+                    group: Some(d.group),
+                    floor_area_m2: floor,
+                    dwellings: floor / self.m2_per_dwelling,
+                    land_m2: 0.0,
+                }
+            }
+            HousingKind::Area(t) => {
+                let land = f.shape.geodesic_area_unsigned();
+                match self.areas.get(&t) {
+                    Some(a) => Contribution {
+                        group: Some(a.group),
+                        floor_area_m2: 0.0,
+                        dwellings: land / a.m2_per_unit,
+                        land_m2: land,
+                    },
+                    None => Contribution {
+                        group: None,
+                        floor_area_m2: 0.0,
+                        dwellings: 0.0,
+                        land_m2: land,
+                    },
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use feltkart_model::{LonLat, OsmRef, OsmWayId};
+    use geo::{LineString, MultiPolygon, Polygon};
+
+    fn feature(kind: HousingKind, levels: Option<f32>, side_deg: f64) -> HousingFeature {
+        let shape = if side_deg > 0.0 {
+            let (x, y, d) = (10.0, 0.0, side_deg);
+            let ring =
+                LineString::from(vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)]);
+            MultiPolygon::new(vec![Polygon::new(ring, vec![])])
+        } else {
+            MultiPolygon::new(vec![])
+        };
+        HousingFeature {
+            osm: OsmRef::Way(OsmWayId(1)),
+            kind,
+            levels,
+            shape,
+            at: LonLat {
+                lon: 10.0,
+                lat: 0.0,
+            },
+        }
+    }
+
+    #[test]
+    fn builtin_assumptions_parse_and_cover_every_type() {
+        let c = HousingConfig::builtin().unwrap();
+        assert_eq!(c.buildings.len(), BuildingType::ALL.len());
+        assert_eq!(c.areas.len(), HousingAreaType::ALL.len() - 1);
+        assert!((c.m2_per_dwelling - 85.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn contributions_table() {
+        let c = HousingConfig::builtin().unwrap();
+        // ~0.0009° at the equator: 100.19 m × 99.48 m (WGS84), about 9 967 m².
+        let side = 0.0009;
+        let a = feature(HousingKind::Building(BuildingType::Apartments), None, side);
+        let fp = a.shape.geodesic_area_unsigned();
+        assert!((fp - 9967.0).abs() < 20.0, "{fp}");
+        let cases = [
+            (
+                a.clone(),
+                Some(HousingGroup::ApartmentBlocks),
+                fp * 4.0,
+                0.0,
+            ),
+            (
+                feature(
+                    HousingKind::Building(BuildingType::Apartments),
+                    Some(7.0),
+                    side,
+                ),
+                Some(HousingGroup::ApartmentBlocks),
+                fp * 7.0,
+                0.0,
+            ),
+            (
+                feature(HousingKind::Building(BuildingType::Detached), None, 0.0),
+                Some(HousingGroup::Detached),
+                120.0 * 1.5,
+                0.0,
+            ),
+            (
+                feature(HousingKind::Area(HousingAreaType::Allotments), None, side),
+                Some(HousingGroup::AllotmentHuts),
+                0.0,
+                fp,
+            ),
+            (
+                feature(HousingKind::Area(HousingAreaType::Residential), None, side),
+                None,
+                0.0,
+                fp,
+            ),
+        ];
+        for (f, group, floor, land) in cases {
+            let got = c.contribution(&f);
+            assert_eq!(got.group, group, "{}", f.kind);
+            assert!(
+                (got.floor_area_m2 - floor).abs() < 1e-6,
+                "{}: {}",
+                f.kind,
+                got.floor_area_m2
+            );
+            assert!((got.land_m2 - land).abs() < 1e-6, "{}", f.kind);
+            let want_dw = if floor > 0.0 {
+                floor / 85.0
+            } else if group.is_some() {
+                land / 400.0
+            } else {
+                0.0
+            };
+            assert!((got.dwellings - want_dw).abs() < 1e-6, "{}", f.kind);
+        }
+    }
+
+    #[test]
+    fn bad_files_name_file_line_and_key() {
+        let good = BUILTIN_HOUSING;
+        let cases = [
+            (
+                good.replace("m2_per_dwelling = 85.0", "m2_per_dwelling = 5.0"),
+                "m2_per_dwelling",
+                ":17:",
+            ),
+            (
+                good.replace("levels = 4.0", "levels = 0.0"),
+                "buildings.apartments.levels",
+                ":21:",
+            ),
+            (
+                good.replace("[buildings.cabin]", "[buildings.hut]"),
+                "buildings.hut",
+                "unknown building type",
+            ),
+            (
+                good.replace("group = \"terraced\"", "group = \"rows\""),
+                "rows",
+                "unknown variant",
+            ),
+            (
+                good.replace("m2_per_unit = 400.0", "m2_per_unit = 400.0\ncolour = 1"),
+                "colour",
+                "unknown field",
+            ),
+        ];
+        for (text, key, want) in cases {
+            let e = HousingConfig::parse(&text, "h.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("h.toml") && e.contains(key) && e.contains(want),
+                "{e}"
+            );
+        }
+    }
+}
