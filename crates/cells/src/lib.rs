@@ -11,6 +11,7 @@ pub mod features;
 pub mod housing;
 pub mod index;
 pub mod places;
+pub mod profile;
 pub mod walk;
 
 pub use data::DataError;
@@ -20,4 +21,5 @@ pub use h3o::{self, CellIndex, LatLng, Resolution};
 pub use housing::{HousingConfig, HousingGroup};
 pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
 pub use places::{PlaceAccess, PlaceOptions};
+pub use profile::{DayPart, Decay, Indicator, PlaceWeight, Points, Profile};
 pub use walk::OnGraph;
