@@ -25,4 +25,12 @@ pub enum CellsError {
         /// The extract's file name.
         extract: String,
     },
+    /// A profile weights a place kind the cell table does not know.
+    #[error("profile `{profile}`: place kind `{kind}` is not in the cell table's taxonomy")]
+    UnknownPlaceKind {
+        /// The profile id.
+        profile: String,
+        /// The kind.
+        kind: String,
+    },
 }

@@ -12,6 +12,7 @@ pub mod housing;
 pub mod index;
 pub mod places;
 pub mod profile;
+pub mod score;
 pub mod walk;
 
 pub use data::DataError;
@@ -22,4 +23,5 @@ pub use housing::{HousingConfig, HousingGroup};
 pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
 pub use places::{PlaceAccess, PlaceOptions};
 pub use profile::{DayPart, Decay, Indicator, PlaceWeight, Points, Profile};
+pub use score::{CellScore, Part, Question, score_cells};
 pub use walk::OnGraph;
