@@ -10,13 +10,24 @@
 use crate::data::{self, Checker, DataError};
 use feltkart_model::{BuildingType, HousingAreaType, HousingKind};
 use feltkart_osm::HousingFeature;
-use geo::GeodesicArea;
+use geo::orient::{Direction, Orient};
+use geo::{GeodesicArea, MultiPolygon};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The housing assumptions that ship with Feltkart.
 pub const BUILTIN_HOUSING: &str = include_str!("../../../data/housing.toml");
+
+/// Geodesic area (m², WGS84 ellipsoid) of lon/lat polygons, whatever their winding.
+///
+/// geo's `geodesic_area_unsigned` takes a clockwise exterior ring to enclose the rest of the
+/// globe (5.1 × 10¹⁴ m²), and OSM rings come in either direction, so the rings are oriented
+/// first (exteriors counter-clockwise, holes clockwise).
+#[must_use]
+pub fn geodesic_area_m2(shape: &MultiPolygon<f64>) -> f64 {
+    shape.orient(Direction::Default).geodesic_area_unsigned()
+}
 
 /// The housing groups profiles weight (mapping question 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -246,7 +257,7 @@ impl HousingConfig {
                 let footprint = if f.shape.0.is_empty() {
                     d.node_footprint_m2
                 } else {
-                    f.shape.geodesic_area_unsigned()
+                    geodesic_area_m2(&f.shape)
                 };
                 let levels = f.levels.map_or(d.levels, f64::from);
                 let floor = footprint * levels;
@@ -258,7 +269,7 @@ impl HousingConfig {
                 }
             }
             HousingKind::Area(t) => {
-                let land = f.shape.geodesic_area_unsigned();
+                let land = geodesic_area_m2(&f.shape);
                 match self.areas.get(&t) {
                     Some(a) => Contribution {
                         group: Some(a.group),
@@ -306,6 +317,19 @@ mod tests {
     }
 
     #[test]
+    fn area_does_not_depend_on_winding() {
+        let f = feature(
+            HousingKind::Building(BuildingType::Apartments),
+            None,
+            0.0009,
+        );
+        let mut cw = f.shape.clone();
+        cw.0[0].exterior_mut(|r| r.0.reverse());
+        let (a, b) = (geodesic_area_m2(&f.shape), geodesic_area_m2(&cw));
+        assert!((a - 9967.0).abs() < 20.0 && (a - b).abs() < 1e-6, "{a} {b}");
+    }
+
+    #[test]
     fn builtin_assumptions_parse_and_cover_every_type() {
         let c = HousingConfig::builtin().unwrap();
         assert_eq!(c.buildings.len(), BuildingType::ALL.len());
@@ -319,7 +343,7 @@ mod tests {
         // ~0.0009° at the equator: 100.19 m × 99.48 m (WGS84), about 9 967 m².
         let side = 0.0009;
         let a = feature(HousingKind::Building(BuildingType::Apartments), None, side);
-        let fp = a.shape.geodesic_area_unsigned();
+        let fp = geodesic_area_m2(&a.shape);
         assert!((fp - 9967.0).abs() < 20.0, "{fp}");
         let cases = [
             (

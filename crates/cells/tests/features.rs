@@ -38,6 +38,16 @@ fn monaco_features_agree_with_brute_force_and_conserve_housing() {
 
     // Housing: every feature's dwellings land in some cell.
     let cfg = HousingConfig::builtin().unwrap();
+    // Sane magnitudes whatever the ring winding (geo takes a clockwise ring for the rest of the
+    // globe): no building over 2 km² of floor, no housing area over 100 km².
+    for f in &ex.housing {
+        let c = cfg.contribution(f);
+        assert!(
+            c.dwellings >= 0.0 && c.floor_area_m2 < 2e6 && c.land_m2 < 1e8,
+            "{}: {c:?}",
+            f.osm
+        );
+    }
     let want: f64 = ex
         .housing
         .iter()
