@@ -33,4 +33,22 @@ pub enum CellsError {
         /// The kind.
         kind: String,
     },
+    /// Scores that do not belong to the cell table given.
+    #[error("{scores} scores do not match the {cells} cells of the table (score the same table)")]
+    Mismatch {
+        /// Cells in the table.
+        cells: usize,
+        /// Scores given.
+        scores: usize,
+    },
+    /// A grid-district resolution not coarser than the cells'.
+    #[error(
+        "grid districts at H3 resolution {grid} must be coarser than the cells' resolution {cells}"
+    )]
+    GridResolution {
+        /// The grid resolution asked for.
+        grid: u8,
+        /// The cells' resolution.
+        cells: u8,
+    },
 }

@@ -6,6 +6,7 @@
 //! order (ties are broken by H3 index or OSM id).
 
 mod data;
+pub mod district;
 mod error;
 pub mod features;
 pub mod housing;
@@ -16,6 +17,7 @@ pub mod score;
 pub mod walk;
 
 pub use data::DataError;
+pub use district::{DistrictKey, DistrictOptions, DistrictScore, assign_districts, rank_districts};
 pub use error::CellsError;
 pub use features::{CellFeatures, CellOptions, CellTable, GroupTotals, HousingCell, cell_features};
 pub use h3o::{self, CellIndex, LatLng, Resolution};
