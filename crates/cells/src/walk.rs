@@ -16,7 +16,7 @@ pub struct OnGraph {
     pub edge: u32,
     /// Metres from the point to the edge (walked straight).
     pub off_m: f64,
-    /// Metres along the edge from its source vertex, and to its target vertex.
+    /// Metres along the edge from its source vertex to the snapped point.
     pub to_source_m: f64,
     /// Metres along the edge to its target vertex.
     pub to_target_m: f64,
