@@ -34,6 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     out.insert("threads".into(), rayon::current_num_threads().into());
     out.insert("read_extract_s".into(), read_s.into());
     out.insert("residential_polygons".into(), polys.len().into());
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     for res in [9u8, 10] {
         let r = resolution(res)?;
         for mode in Containment::ALL {
@@ -46,10 +47,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 cells.len().into(),
             );
             let t = Instant::now();
-            let single = rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .build()?
-                .install(|| index_features(&polys, r, mode))?;
+            let single =
+                one_thread.install(|| index_features(&polys, r, mode).map(|p| union(&p)))?;
             out.insert(
                 format!("r{res}_{}_1thread_s", mode.as_str()),
                 t.elapsed().as_secs_f64().into(),
