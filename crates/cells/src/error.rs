@@ -1,0 +1,54 @@
+//! Errors of the cells crate; each names its input.
+
+/// Why cells could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CellsError {
+    /// A resolution outside the supported range.
+    #[error("H3 resolution {given} is not supported (use 8 to 11; 10 is the default)")]
+    Resolution {
+        /// The resolution asked for.
+        given: u8,
+    },
+    /// A geometry h3o cannot index.
+    #[error("{feature}: cannot index geometry in H3: {reason}")]
+    Geometry {
+        /// The feature (OSM id such as `w123`).
+        feature: String,
+        /// h3o's reason.
+        reason: String,
+    },
+    /// The extract was read with another taxonomy than the one given.
+    #[error(
+        "{extract}: its place kinds differ from the taxonomy given; read the extract with the same taxonomy"
+    )]
+    Taxonomy {
+        /// The extract's file name.
+        extract: String,
+    },
+    /// A profile weights a place kind the cell table does not know.
+    #[error("profile `{profile}`: place kind `{kind}` is not in the cell table's taxonomy")]
+    UnknownPlaceKind {
+        /// The profile id.
+        profile: String,
+        /// The kind.
+        kind: String,
+    },
+    /// Scores that do not belong to the cell table given.
+    #[error("{scores} scores do not match the {cells} cells of the table (score the same table)")]
+    Mismatch {
+        /// Cells in the table.
+        cells: usize,
+        /// Scores given.
+        scores: usize,
+    },
+    /// A grid-district resolution not coarser than the cells'.
+    #[error(
+        "grid districts at H3 resolution {grid} must be coarser than the cells' resolution {cells}"
+    )]
+    GridResolution {
+        /// The grid resolution asked for.
+        grid: u8,
+        /// The cells' resolution.
+        cells: u8,
+    },
+}
