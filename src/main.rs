@@ -20,6 +20,10 @@ enum Command {
     Ingest(cmd::ingest::Args),
     /// Print the summary of an atlas.
     Stats(cmd::stats::Args),
+    /// Score H3 cells for a target-group profile (GeoJSON + CSV, every score explained).
+    Score(cmd::score::Args),
+    /// Rank districts for a profile, with top features, partners and channels (GeoJSON + CSV).
+    Districts(cmd::districts::Args),
     /// Run the demo on the shipped sample data.
     Demo(cmd::demo::Args),
 }
@@ -36,6 +40,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(a) => cmd::ingest::run(&a),
         Command::Stats(a) => cmd::stats::run(&a),
+        Command::Score(a) => cmd::score::run(&a),
+        Command::Districts(a) => cmd::districts::run(&a),
         Command::Demo(a) => cmd::demo::run(&a),
     };
     match result {

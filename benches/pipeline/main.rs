@@ -10,8 +10,9 @@
 
 use criterion::{criterion_group, criterion_main};
 
+mod cells;
 mod graph;
 mod ingest;
 
-criterion_group!(benches, ingest::benches, graph::benches);
+criterion_group!(benches, ingest::benches, graph::benches, cells::benches);
 criterion_main!(benches);

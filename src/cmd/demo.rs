@@ -1,5 +1,7 @@
-//! `feltkart demo`: the whole job on the shipped sample data.
+//! `feltkart demo`: the whole job on the shipped sample data: ingest, then score every
+//! shipped profile and rank districts; outputs go to `--out`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `feltkart demo`.
@@ -27,7 +29,38 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let extract = a.extract.clone().unwrap_or_else(sample);
     std::fs::create_dir_all(&a.out)
         .map_err(|e| anyhow::anyhow!("{}: cannot create output directory: {e}", a.out.display()))?;
-    let atlas = a.out.join(super::ingest::default_output(&extract));
-    let summary = super::ingest::ingest(&extract, &atlas, None, false)?;
-    summary.print(false)
+    let atlas_path = a.out.join(super::ingest::default_output(&extract));
+    let summary = super::ingest::ingest(&extract, &atlas_path, None, false)?;
+    summary.print(false)?;
+
+    let (atlas, _) = feltkart_atlas::read(&atlas_path)?;
+    let tax = super::cells::taxonomy(None)?;
+    let s = super::cells::features(atlas, tax, feltkart_cells::DEFAULT_RESOLUTION)?;
+    super::cells::nonempty(&s)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\nPriority districts per target group ({} H3 cells at resolution {}):",
+        s.table.cells.len(),
+        s.table.resolution
+    )?;
+    for p in feltkart_cells::Profile::builtin(&s.taxonomy)? {
+        let scores = feltkart_cells::score_cells(&s.table, &p)?;
+        let cells_geo = feltkart_cells::output::cells_geojson(&s.table, &scores, &p).to_string();
+        super::cells::write(&a.out, &format!("cells-{}.geojson", p.id), &cells_geo)?;
+        super::cells::write(
+            &a.out,
+            &format!("cells-{}.csv", p.id),
+            &feltkart_cells::output::cells_csv(&s.table, &scores)?,
+        )?;
+        let (reports, _, _) = super::districts::rank(&s, &p, &a.out)?;
+        writeln!(out)?;
+        super::districts::print(&mut out, &p, &reports, 3)?;
+    }
+    writeln!(
+        out,
+        "\nOutputs (GeoJSON, CSV, atlas) in {}; map data © OpenStreetMap contributors (ODbL).",
+        a.out.display()
+    )?;
+    Ok(())
 }

@@ -1,5 +1,8 @@
 //! One module per subcommand.
 
+pub mod cells;
 pub mod demo;
+pub mod districts;
 pub mod ingest;
+pub mod score;
 pub mod stats;

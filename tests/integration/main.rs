@@ -13,6 +13,7 @@
 )]
 
 mod bad_input;
+mod cells_cli;
 mod common;
 mod fixtures;
 mod pbf_writer;

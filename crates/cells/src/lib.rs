@@ -37,6 +37,7 @@ mod error;
 pub mod features;
 pub mod housing;
 pub mod index;
+pub mod output;
 pub mod places;
 pub mod profile;
 pub mod score;

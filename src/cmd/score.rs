@@ -1,0 +1,50 @@
+//! `feltkart score`: every cell's 0–100 score for a profile, explained, as GeoJSON and CSV.
+
+use super::cells::{Common, load, nonempty, profile, write};
+use feltkart_cells::output::{cells_csv, cells_geojson};
+use std::io::Write;
+
+/// Arguments of `feltkart score`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: Common,
+    /// How many of the best cells to print with their explanation.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+}
+
+/// Run `feltkart score`.
+pub fn run(a: &Args) -> anyhow::Result<()> {
+    let s = load(&a.common)?;
+    nonempty(&s)?;
+    let p = profile(&a.common.profile, &s.taxonomy)?;
+    let scores = feltkart_cells::score_cells(&s.table, &p)?;
+    let geo = write(
+        &a.common.out,
+        &format!("cells-{}.geojson", p.id),
+        &cells_geojson(&s.table, &scores, &p).to_string(),
+    )?;
+    let csv = write(
+        &a.common.out,
+        &format!("cells-{}.csv", p.id),
+        &cells_csv(&s.table, &scores)?,
+    )?;
+    let mut best: Vec<&feltkart_cells::CellScore> = scores.iter().collect();
+    best.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.cell.cmp(&y.cell)));
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} ({}, revision {}): {} cells at resolution {}",
+        p.label,
+        p.id,
+        p.revision,
+        scores.len(),
+        s.table.resolution
+    )?;
+    for c in best.iter().take(a.top) {
+        writeln!(out, "  {} {}", c.cell, c.explain())?;
+    }
+    writeln!(out, "wrote {} and {}", geo.display(), csv.display())?;
+    Ok(())
+}

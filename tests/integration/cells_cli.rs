@@ -1,0 +1,200 @@
+//! `feltkart score` and `feltkart districts` through the real binary: the GeoJSON is RFC 7946
+//! (closed counter-clockwise lon/lat rings, attribution), every score is the sum of its points,
+//! the CSV has a row per cell, and bad arguments get one clear line.
+
+use crate::common;
+use serde_json::Value;
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(common::feltkart_bin())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Twice the signed area of a ring (positive: counter-clockwise in lon/lat).
+fn signed_area2(ring: &[Value]) -> f64 {
+    ring.windows(2)
+        .map(|w| {
+            let (a, b) = (&w[0], &w[1]);
+            a[0].as_f64().unwrap() * b[1].as_f64().unwrap()
+                - b[0].as_f64().unwrap() * a[1].as_f64().unwrap()
+        })
+        .sum()
+}
+
+fn check_ring(ring: &[Value]) {
+    assert!(ring.len() >= 4);
+    assert_eq!(ring.first(), ring.last(), "ring closed");
+    for p in ring {
+        let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        assert!(
+            (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat),
+            "lon/lat order"
+        );
+    }
+    assert!(
+        signed_area2(ring) > 0.0,
+        "exterior ring counter-clockwise (RFC 7946)"
+    );
+}
+
+#[test]
+fn score_and_districts_write_valid_geojson_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("monaco.atlas");
+    let atlas_s = atlas.to_str().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = run(&[
+        "ingest",
+        common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+        "-o",
+        atlas_s,
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let o = run(&[
+        "score",
+        "--atlas",
+        atlas_s,
+        "--profile",
+        "young-people",
+        "-o",
+        out,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let geo: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("cells-young-people.geojson")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    assert_eq!(geo["attribution"], "© OpenStreetMap contributors");
+    assert_eq!(geo["profile"], "young-people");
+    let features = geo["features"].as_array().unwrap();
+    assert!(features.len() > 100, "monaco has hundreds of housing cells");
+    let mut cells = Vec::new();
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "Polygon");
+        check_ring(f["geometry"]["coordinates"][0].as_array().unwrap());
+        let p = &f["properties"];
+        let score = p["score"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&score));
+        let parts: f64 = p["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["points"].as_f64().unwrap())
+            .sum();
+        let questions: f64 = p["questions"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        // Rounded to 0.01 each: a few rounding steps of slack.
+        assert!(
+            (parts - score).abs() < 0.05 + 0.005 * p["parts"].as_array().unwrap().len() as f64,
+            "{p}"
+        );
+        assert!((questions - score).abs() < 0.05, "{p}");
+        cells.push(p["cell"].as_str().unwrap().to_owned());
+    }
+    let mut sorted = cells.clone();
+    sorted.sort();
+    assert_eq!(
+        cells, sorted,
+        "cells sorted by index (deterministic output)"
+    );
+
+    let csv_text = std::fs::read_to_string(dir.path().join("cells-young-people.csv")).unwrap();
+    let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(rd.headers().unwrap().get(0), Some("cell"));
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), features.len());
+    assert_eq!(rows[0].get(0), Some(cells[0].as_str()));
+
+    let o = run(&[
+        "districts",
+        "--atlas",
+        atlas_s,
+        "--profile",
+        "marginalised-adults",
+        "-o",
+        out,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("rank  score"), "{stdout}");
+    let geo: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("districts-marginalised-adults.geojson")).unwrap(),
+    )
+    .unwrap();
+    let ds = geo["features"].as_array().unwrap();
+    assert!(!ds.is_empty());
+    let mut last = f64::INFINITY;
+    for (i, d) in ds.iter().enumerate() {
+        let p = &d["properties"];
+        assert_eq!(p["rank"].as_u64(), Some(i as u64 + 1));
+        let s = p["score"].as_f64().unwrap();
+        assert!(s <= last + 1e-9, "ranked by score");
+        last = s;
+        assert_eq!(d["geometry"]["type"], "MultiPolygon");
+        for poly in d["geometry"]["coordinates"].as_array().unwrap() {
+            check_ring(poly[0].as_array().unwrap());
+        }
+        assert!(p["top_features"].as_array().unwrap().len() <= 5);
+    }
+    let cells_total: u64 = ds
+        .iter()
+        .map(|d| d["properties"]["cells"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        cells_total as usize,
+        features.len(),
+        "every scored cell is in exactly one district"
+    );
+}
+
+#[test]
+fn unknown_profile_and_missing_atlas_get_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "score",
+        "--atlas",
+        dir.path().join("none.atlas").to_str().unwrap(),
+        "--profile",
+        "young-people",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("none.atlas"), "{err}");
+
+    let atlas = dir.path().join("k.atlas");
+    let o = run(&[
+        "ingest",
+        common::shared_osm("kotka-karhula.osm.pbf")
+            .to_str()
+            .unwrap(),
+        "-o",
+        atlas.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let o = run(&[
+        "districts",
+        "--atlas",
+        atlas.to_str().unwrap(),
+        "--profile",
+        "teenagers",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("unknown profile `teenagers`") && err.contains("young-people"),
+        "{err}"
+    );
+}
