@@ -149,6 +149,9 @@ pub fn cells_csv(table: &CellTable, scores: &[CellScore]) -> Result<String, csv:
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Per district: total weight, weighted points per feature, cells.
+type Acc = (f64, BTreeMap<String, f64>, Vec<CellIndex>);
+
 /// A ranked district with what makes it score, and its partners and channels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DistrictReport {
@@ -180,8 +183,7 @@ pub fn district_reports(
 ) -> Vec<DistrictReport> {
     let res = h3o::Resolution::try_from(table.resolution).unwrap_or(h3o::Resolution::Ten);
     // Features: weighted points per district.
-    let mut feats: BTreeMap<DistrictKey, (f64, BTreeMap<String, f64>, Vec<CellIndex>)> =
-        BTreeMap::new();
+    let mut feats: BTreeMap<DistrictKey, Acc> = BTreeMap::new();
     let mut cell_district: BTreeMap<CellIndex, DistrictKey> = BTreeMap::new();
     for ((c, s), key) in table.cells.iter().zip(scores).zip(assignment) {
         let w = c.housing.dwellings + 1.0;
