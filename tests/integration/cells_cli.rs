@@ -198,3 +198,62 @@ fn unknown_profile_and_missing_atlas_get_one_clear_line() {
         "{err}"
     );
 }
+
+#[test]
+fn every_residential_building_centroid_falls_in_a_valid_scored_cell() {
+    use feltkart_cells::h3o::LatLng;
+    use geo::{Distance, Intersects, Point, Polygon, Validation};
+    use std::collections::BTreeSet;
+    for name in ["monaco.osm.pbf", "liechtenstein.osm.pbf"] {
+        let x = common::read(&common::shared_osm(name));
+        let g = feltkart_graph::build(&x, feltkart_graph::BuildOptions::default());
+        let tax = feltkart_osm::Taxonomy::builtin().unwrap();
+        let table = feltkart_cells::cell_features(
+            &x,
+            &g,
+            &tax,
+            &feltkart_cells::HousingConfig::builtin().unwrap(),
+            &feltkart_cells::CellOptions::default(),
+        )
+        .unwrap();
+        let profile = feltkart_cells::Profile::builtin(&tax).unwrap().remove(0);
+        let scores = feltkart_cells::score_cells(&table, &profile).unwrap();
+        let scored: BTreeSet<_> = scores.iter().map(|s| s.cell).collect();
+        let res = feltkart_cells::h3o::Resolution::try_from(table.resolution).unwrap();
+        let mut buildings = 0;
+        for h in x
+            .housing
+            .iter()
+            .filter(|h| matches!(h.kind, feltkart_model::HousingKind::Building(_)))
+        {
+            let cell = LatLng::new(h.at.lat, h.at.lon).unwrap().to_cell(res);
+            assert!(
+                scored.contains(&cell),
+                "{name}: building {} at {:?} is in no scored cell",
+                h.osm,
+                h.at
+            );
+            let ring: Vec<(f64, f64)> = feltkart_cells::output::cell_ring(cell)
+                .iter()
+                .map(|p| (p.as_slice()[0], p.as_slice()[1]))
+                .collect();
+            let hexagon = Polygon::new(ring.into(), vec![]);
+            assert!(
+                hexagon.is_valid(),
+                "{name}: cell {cell} polygon is not valid"
+            );
+            // The hexagon is drawn with straight lon/lat edges at 1e-7 degree precision; H3's own
+            // edges are great-circle arcs. A centroid may sit outside the drawn hexagon by that
+            // much, never more (1e-7 degrees is about a centimetre).
+            let pt = Point::new(h.at.lon, h.at.lat);
+            let gap = geo::Euclidean.distance(&pt, &hexagon);
+            assert!(
+                hexagon.intersects(&pt) || gap < 2e-7,
+                "{name}: {} is {gap:e} degrees outside its cell's polygon",
+                h.osm
+            );
+            buildings += 1;
+        }
+        assert!(buildings > 100, "{name}: {buildings} buildings checked");
+    }
+}
