@@ -4,6 +4,7 @@
 //!   [`exact`] is its exact reference for tiny instances.
 
 pub mod exact;
+pub mod policy;
 pub mod tsptw;
 
 #[cfg(test)]
