@@ -5,11 +5,14 @@
 //! - [`route`]: the day route of one pair — appointments kept, searches added by priority,
 //!   unserved revisits reported with the reason, idle gaps offered to the walk planner
 //!   through [`route::GapFiller`].
+//! - [`rota`]: the weekly rota over a 4-week cycle, spreading each priority area over the
+//!   day-parts, seeded; CSV and iCalendar output.
 //! - [`tsptw`]: the route solver (heuristic) for one walker with time windows and optional
 //!   stops; [`exact`] is its exact reference for tiny instances.
 
 pub mod exact;
 pub mod policy;
+pub mod rota;
 pub mod route;
 pub mod tsptw;
 
