@@ -13,7 +13,7 @@
 use super::tsptw::{self, Instance, SolveOptions, Stop, UNREACHABLE};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use feltkart_graph::{Adjacency, ShortestPaths, SnapIndex, WalkGraph};
-use feltkart_model::{NodeId, Revisit, RevisitError, RevisitId, RevisitMode};
+use feltkart_model::{NodeId, Revisit, RevisitError, RevisitId, RevisitMode, TimeSlot};
 use petgraph::graph::NodeIndex;
 use std::fmt;
 use thiserror::Error;
@@ -64,6 +64,10 @@ pub struct DayOptions {
     pub search_penalty: u64,
     /// Cost of breaking one promise (appointments rank above any number of searches).
     pub appointment_penalty: u64,
+    /// Never start a search visit in the slot of its last failed attempt (the next-try
+    /// policy's rule): the visit's window is narrowed to the longest part of the shift in
+    /// other slots. Default true.
+    pub avoid_last_failed_slot: bool,
     /// Heuristic settings.
     pub solve: SolveOptions,
 }
@@ -75,6 +79,7 @@ impl Default for DayOptions {
             service_s: 300,
             search_penalty: 1_000_000,
             appointment_penalty: 1_000_000_000,
+            avoid_last_failed_slot: true,
             solve: SolveOptions::default(),
         }
     }
@@ -128,6 +133,9 @@ pub enum Unserved {
     ConflictsWith(Vec<RevisitId>),
     /// No room left in the shift (searches: after higher priorities).
     NoRoom,
+    /// A search whose last failed attempt was in the only slot this shift offers (or in all
+    /// of the shift but less than a visit's time).
+    SameSlotAsLastFailure(TimeSlot),
 }
 
 impl fmt::Display for Unserved {
@@ -153,6 +161,10 @@ impl fmt::Display for Unserved {
                 write!(f, "cannot be met together with {}", ids.join(", "))
             }
             Self::NoRoom => f.write_str("no room left in the shift"),
+            Self::SameSlotAsLastFailure(slot) => write!(
+                f,
+                "the last try failed in {slot}, and the shift offers no other slot"
+            ),
         }
     }
 }
@@ -309,6 +321,55 @@ fn seconds(d: Option<f64>, speed: f64) -> u32 {
     }
 }
 
+/// The longest part of the shift whose slot is not `avoid`, as a service-start window
+/// (seconds since shift start; the visit must start before the slot changes and end by the
+/// end of the shift). Slots change only at 06, 10, 14, 18 and 22 o'clock.
+fn window_avoiding(
+    s0: NaiveDateTime,
+    shift_s: u32,
+    svc: u32,
+    avoid: TimeSlot,
+) -> Option<(u32, u32)> {
+    let end = s0 + TimeDelta::seconds(i64::from(shift_s));
+    // Cut points: shift start, every slot boundary inside the shift, shift end.
+    let mut cuts = vec![s0];
+    let mut day = s0.date() - TimeDelta::days(1);
+    while day.and_time(NaiveTime::MIN) < end {
+        for h in [6, 10, 14, 18, 22] {
+            if let Some(t) = day.and_hms_opt(h, 0, 0)
+                && t > s0
+                && t < end
+            {
+                cuts.push(t);
+            }
+        }
+        day += TimeDelta::days(1);
+    }
+    cuts.push(end);
+    cuts.sort_unstable();
+    cuts.dedup();
+    // Merge consecutive allowed pieces, keep the longest.
+    let mut best: Option<(i64, i64)> = None;
+    let mut run: Option<(i64, i64)> = None;
+    for w in cuts.windows(2) {
+        let (a, b) = (secs_between(s0, w[0]), secs_between(s0, w[1]));
+        if TimeSlot::of(w[0]) == avoid {
+            run = None;
+            continue;
+        }
+        let r = run.map_or((a, b), |(ra, _)| (ra, b));
+        run = Some(r);
+        if best.is_none_or(|(ba, bb)| r.1 - r.0 > bb - ba) {
+            best = Some(r);
+        }
+    }
+    let (a, b) = best?;
+    // Start before the slot changes (b − 1 s) unless b is the shift end; end by the shift end.
+    let last_start = if b == i64::from(shift_s) { b } else { b - 1 };
+    let close = last_start.min(i64::from(shift_s) - i64::from(svc));
+    (close >= a).then(|| (clamp_u32(a), clamp_u32(close)))
+}
+
 fn secs_between(a: NaiveDateTime, b: NaiveDateTime) -> i64 {
     (b - a).num_seconds()
 }
@@ -386,7 +447,25 @@ pub fn plan_day(
                     unserved.push((r.id, Unserved::NoRoom));
                     continue;
                 }
-                cands.push((i, v, 0, shift_s - svc, prio * opts.search_penalty));
+                let last_failed = r
+                    .attempts
+                    .iter()
+                    .filter(|a| a.outcome.is_failed_try())
+                    .max_by_key(|a| a.at)
+                    .map(|a| a.slot);
+                let (open, close) = match last_failed {
+                    Some(slot) if opts.avoid_last_failed_slot => {
+                        match window_avoiding(s0, shift_s, svc, slot) {
+                            Some(w) => w,
+                            None => {
+                                unserved.push((r.id, Unserved::SameSlotAsLastFailure(slot)));
+                                continue;
+                            }
+                        }
+                    }
+                    _ => (0, shift_s - svc),
+                };
+                cands.push((i, v, open, close, prio * opts.search_penalty));
             }
         }
     }

@@ -6,8 +6,8 @@ use super::tsptw::Rng;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use feltkart_graph::{GEdge, GNode, GraphStats, WalkGraph};
 use feltkart_model::{
-    HighwayClass, LonLat, NodeId, OsmNodeId, OsmWayId, Place, Revisit, RevisitId, RevisitMode,
-    TeamId, Window,
+    Attempt, HighwayClass, LonLat, NodeId, OsmNodeId, OsmWayId, Outcome, Place, Revisit, RevisitId,
+    RevisitMode, TeamId, TimeSlot, Window,
 };
 use petgraph::graph::UnGraph;
 
@@ -311,6 +311,7 @@ fn law_random_days() {
         },
         ..DayOptions::default()
     };
+    let mut checked = 0;
     for case in 0..40 {
         let rs: Vec<Revisit> = (0..1 + rng.below(12))
             .map(|i| {
@@ -324,12 +325,75 @@ fn law_random_days() {
                     };
                     r
                 } else {
-                    search(i as u64, v, 1 + rng.below(5) as u8)
+                    let mut r = search(i as u64, v, 1 + rng.below(5) as u8);
+                    // Sometimes a failed try earlier, at noon-ish or in the afternoon.
+                    if rng.below(2) == 0 {
+                        let at = t("2026-12-01 11:00") + TimeDelta::minutes(rng.below(420) as i64);
+                        r.attempts.push(Attempt::new(at, Outcome::NoAnswer));
+                    }
+                    r
                 }
             })
             .collect();
-        let day = plan_day(&g, &adj, &shift(), &rs, t(NOW), &opts).unwrap();
+        let mut sh = shift();
+        sh.start = NaiveTime::from_hms_opt(11 + rng.below(3) as u32, 0, 0).unwrap();
+        let day = plan_day(&g, &adj, &sh, &rs, t(NOW), &opts).unwrap();
         assert_laws(&day, &rs, &opts);
+        // Law: a search never lands in the slot of its previous failed attempt (the shift
+        // always spans two slots here, so another is possible).
+        for st in &day.stops {
+            let r = rs.iter().find(|r| r.id == st.revisit).unwrap();
+            if let Some(a) = r.attempts.last() {
+                assert_ne!(TimeSlot::of(st.start), a.slot, "case {case}: {st:?}");
+                checked += 1;
+            }
+        }
         let _ = case;
     }
+    assert!(
+        checked > 20,
+        "only {checked} served searches with a failed try"
+    );
+}
+
+#[test]
+fn searches_avoid_the_slot_of_their_last_failure() {
+    // Shift 12:00–16:00 = midday 12–14 + afternoon 14–16. Failed at midday last week:
+    // this visit must start in the afternoon.
+    let mut r = search(1, 1, 3);
+    r.attempts
+        .push(Attempt::new(t("2026-12-01 12:30"), Outcome::NoteLeft));
+    let day = plan(std::slice::from_ref(&r));
+    assert_eq!(day.stops.len(), 1);
+    assert!(
+        day.stops[0].start >= t("2026-12-08 14:00"),
+        "{:?}",
+        day.stops[0]
+    );
+    // A shift entirely inside the failed slot cannot serve it, and says why.
+    let g = grid();
+    let mut sh = shift();
+    sh.end = NaiveTime::from_hms_opt(14, 0, 0).unwrap();
+    let day = plan_day(
+        &g,
+        &g.adjacency(),
+        &sh,
+        &[r.clone()],
+        t(NOW),
+        &DayOptions::default(),
+    )
+    .unwrap();
+    assert!(day.stops.is_empty());
+    assert!(matches!(
+        day.unserved[0].1,
+        Unserved::SameSlotAsLastFailure(_)
+    ));
+    assert!(day.unserved[0].1.to_string().contains("weekday_midday"));
+    // Switched off, it may be served in that slot.
+    let opts = DayOptions {
+        avoid_last_failed_slot: false,
+        ..DayOptions::default()
+    };
+    let day = plan_day(&g, &g.adjacency(), &sh, &[r], t(NOW), &opts).unwrap();
+    assert_eq!(day.stops.len(), 1);
 }
