@@ -495,12 +495,21 @@ pub fn plan_day(
     let order = sol.order();
     let at = |s: u32| s0 + TimeDelta::seconds(i64::from(s));
     let is_appt = |ci: usize| matches!(revisits[cands[ci].0].mode, RevisitMode::Appointment { .. });
-    // Reasons for the unserved.
+    // Reasons for the unserved. The matrix stops at the shift's walking range, so a place
+    // beyond it is told apart from one with no path by one uncapped search, if needed.
+    let mut uncapped: Option<ShortestPaths> = None;
     for &u in &sol.unserved {
         let r = &revisits[cands[u].0];
         let st = inst.stops()[u];
         let reason = if matrix[0][st.node] == UNREACHABLE || matrix[st.node][1] == UNREACHABLE {
-            Unserved::NoPath
+            let sp = uncapped.get_or_insert_with(|| adj.distances(&[(idx[0], 0.0)], None));
+            match seconds(sp.dist.get(idx[st.node].index()).copied(), opts.speed_mps) {
+                UNREACHABLE => Unserved::NoPath,
+                s => Unserved::Unreachable {
+                    earliest_arrival: s0 + TimeDelta::seconds(i64::from(s)),
+                    latest_start: s0 + TimeDelta::seconds(i64::from(st.close_s)),
+                },
+            }
         } else if !inst.feasible_alone(u) {
             Unserved::Unreachable {
                 earliest_arrival: at(matrix[0][st.node]),

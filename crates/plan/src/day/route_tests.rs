@@ -397,3 +397,53 @@ fn searches_avoid_the_slot_of_their_last_failure() {
     let day = plan_day(&g, &g.adjacency(), &sh, &[r], t(NOW), &opts).unwrap();
     assert_eq!(day.stops.len(), 1);
 }
+
+#[test]
+fn too_far_for_the_shift_is_unreachable_not_pathless() {
+    // A 20-minute shift: the far corner (14 edges = 1120 s) is beyond the matrix cutoff.
+    let g = grid();
+    let mut sh = shift();
+    sh.end = NaiveTime::from_hms_opt(12, 20, 0).unwrap();
+    let mut island = grid();
+    let lonely = island.graph.add_node(GNode {
+        osm: OsmNodeId(999),
+        at: LonLat {
+            lon: 11.0,
+            lat: 56.0,
+        },
+    });
+    let rs = vec![search(1, 63, 3), search(2, lonely.index() as u32, 3)];
+    let day = plan_day(
+        &g,
+        &g.adjacency(),
+        &sh,
+        &rs[..1],
+        t(NOW),
+        &DayOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        matches!(day.unserved[0].1, Unserved::Unreachable { .. }),
+        "{:?}",
+        day.unserved
+    );
+    let day = plan_day(
+        &island,
+        &island.adjacency(),
+        &sh,
+        &rs,
+        t(NOW),
+        &DayOptions::default(),
+    )
+    .unwrap();
+    let reason = |id| {
+        day.unserved
+            .iter()
+            .find(|u| u.0 == RevisitId(id))
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert!(matches!(reason(1), Unserved::Unreachable { .. }));
+    assert_eq!(reason(2), Unserved::NoPath);
+}

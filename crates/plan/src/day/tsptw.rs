@@ -759,7 +759,7 @@ impl<'a> Route<'a> {
         if unserved.is_empty() {
             return improved;
         }
-        let min_pen = unserved
+        let max_unserved_pen = unserved
             .iter()
             .map(|&s| self.inst.stops[s].penalty)
             .max()
@@ -767,7 +767,7 @@ impl<'a> Route<'a> {
         for k in 0..self.order.len() {
             let out = self.order[k];
             let pen_out = self.inst.stops[out].penalty;
-            if pen_out > min_pen {
+            if pen_out > max_unserved_pen {
                 continue;
             }
             let mut without = self.clone();

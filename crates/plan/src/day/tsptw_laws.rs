@@ -138,3 +138,13 @@ fn exact_solver_agrees_with_brute_force() {
         );
     }
 }
+
+#[test]
+fn exact_solver_refuses_large_instances() {
+    let mut rng = Rng::new(1);
+    let inst = random_instance(&mut rng, super::exact::MAX_STOPS + 1);
+    assert!(matches!(
+        solve_exact(&inst),
+        Err(super::tsptw::TsptwError::TooManyForExact { .. })
+    ));
+}
