@@ -275,6 +275,67 @@ impl DayRoute {
     }
 }
 
+impl DayRoute {
+    /// The walk sheet as CSV (RFC 4180): one row per place in order — the start, each visit,
+    /// the end — with the clock times, the kind (`start`, `appointment`, `search`, `end`), the
+    /// revisit id, the vertex and its position (6 decimals), and the walking minutes from the
+    /// previous place. Codes and times only, no free text.
+    #[must_use]
+    pub fn walk_sheet_csv(&self, graph: &WalkGraph) -> String {
+        use std::fmt::Write as _;
+        let pos = |v: NodeId| {
+            graph
+                .graph
+                .node_weight(NodeIndex::new(v.0 as usize))
+                .map_or_else(
+                    || ",".to_owned(),
+                    |n| format!("{:.6},{:.6}", n.at.lon, n.at.lat),
+                )
+        };
+        let hm = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+        let walk = |k: usize| self.legs.get(k).map_or(0.0, |l| f64::from(l.walk_s) / 60.0);
+        let mut out =
+            String::from("seq,arrive,start,depart,kind,revisit,vertex,lon,lat,walk_min\r\n");
+        let s0 = self.shift.starts();
+        let _ = write!(
+            out,
+            "0,,,{},start,,{},{},0.0\r\n",
+            hm(s0),
+            self.shift.start_vertex,
+            pos(self.shift.start_vertex)
+        );
+        for (k, st) in self.stops.iter().enumerate() {
+            let _ = write!(
+                out,
+                "{},{},{},{},{},{},{},{},{:.1}\r\n",
+                k + 1,
+                hm(st.arrive),
+                hm(st.start),
+                hm(st.depart),
+                if st.appointment {
+                    "appointment"
+                } else {
+                    "search"
+                },
+                st.revisit,
+                st.vertex,
+                pos(st.vertex),
+                walk(k)
+            );
+        }
+        let _ = write!(
+            out,
+            "{},{},,,end,,{},{},{:.1}\r\n",
+            self.stops.len() + 1,
+            hm(self.back),
+            self.shift.end_vertex,
+            pos(self.shift.end_vertex),
+            walk(self.stops.len())
+        );
+        out
+    }
+}
+
 /// Set each revisit's vertex to the nearer end of the edge its place snaps to.
 pub fn snap_revisits(graph: &WalkGraph, index: &SnapIndex, revisits: &mut [Revisit]) {
     for r in revisits {

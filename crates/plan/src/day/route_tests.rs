@@ -447,3 +447,24 @@ fn too_far_for_the_shift_is_unreachable_not_pathless() {
     assert!(matches!(reason(1), Unserved::Unreachable { .. }));
     assert_eq!(reason(2), Unserved::NoPath);
 }
+
+#[test]
+fn walk_sheet_and_determinism() {
+    let rs = vec![
+        appt(1, 63, "2026-12-08 13:00", "2026-12-08 13:30"),
+        search(2, 35, 5),
+    ];
+    let g = grid();
+    let day = plan(&rs);
+    assert_eq!(day, plan(&rs), "same input and seed, same day");
+    let csv = day.walk_sheet_csv(&g);
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "seq,arrive,start,depart,kind,revisit,vertex,lon,lat,walk_min"
+    );
+    assert_eq!(lines.len(), 1 + 2 + day.stops.len());
+    assert!(lines[1].starts_with("0,,,2026-12-08 12:00,start,,v0,10.000000,55.000000,"));
+    assert!(csv.contains(",appointment,rv1,v63,"));
+    assert!(lines.last().unwrap().contains(",end,,v0,"));
+}

@@ -3,17 +3,25 @@
 use super::exact::solve_exact;
 use super::tsptw::{Instance, Rng, Solution, SolveOptions, Stop, solve};
 
-/// A random tiny instance: points in a 1.5 km square, walking at 1.25 m/s, a 2-hour shift,
+/// A random tiny instance: points in a 1.5 km square (one case in three asymmetric), walking at 1.25 m/s, a 2-hour shift,
 /// windows of 10–60 min, 5 min service, optional distinct start and end, mixed penalties.
 pub(crate) fn random_instance(rng: &mut Rng, n: usize) -> Instance {
     let pts: Vec<(f64, f64)> = (0..n + 2)
         .map(|_| (rng.below(1500) as f64, rng.below(1500) as f64))
         .collect();
+    // One case in three is asymmetric (uphill is slower): up to +20 % one way.
+    let asym = rng.below(3) == 0;
     let matrix: Vec<Vec<u32>> = pts
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             pts.iter()
-                .map(|b| ((a.0 - b.0).hypot(a.1 - b.1) / 1.25).round() as u32)
+                .enumerate()
+                .map(|(j, b)| {
+                    let base = (a.0 - b.0).hypot(a.1 - b.1) / 1.25;
+                    let f = if asym && i < j { 1.2 } else { 1.0 };
+                    (base * f).round() as u32
+                })
                 .collect()
         })
         .collect();
