@@ -12,6 +12,7 @@
 
 pub mod exact;
 pub mod policy;
+mod rng;
 pub mod rota;
 pub mod route;
 pub mod tsptw;

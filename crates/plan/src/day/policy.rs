@@ -198,7 +198,7 @@ fn add_days(d: NaiveDate, n: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::day::tsptw::Rng;
+    use crate::day::rng::Rng;
     use chrono::NaiveDateTime;
     use feltkart_model::{Attempt, DayPart, LonLat, Place, RevisitId, TeamId};
 

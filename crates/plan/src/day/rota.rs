@@ -22,7 +22,7 @@
 //!
 //! Complexity: O(O · A) after sorting.
 
-use super::tsptw::Rng;
+use super::rng::Rng;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
 use feltkart_model::{DayPart, TeamId, TimeSlot};
 use icalendar::{Calendar, Component, EventLike};

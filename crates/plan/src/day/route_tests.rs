@@ -1,8 +1,8 @@
 //! Day-route tests on a synthetic grid: laws (appointments inside their windows, route inside
 //! the shift), reasons for every unserved revisit, gaps and the walk-planner seam.
 
+use super::rng::Rng;
 use super::route::*;
-use super::tsptw::Rng;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use feltkart_graph::{GEdge, GNode, GraphStats, WalkGraph};
 use feltkart_model::{

@@ -1,7 +1,8 @@
 //! Laws of the route solver and the heuristic against the exact solver on tiny instances.
 
 use super::exact::solve_exact;
-use super::tsptw::{Instance, Rng, Solution, SolveOptions, Stop, solve};
+use super::rng::Rng;
+use super::tsptw::{Instance, Solution, SolveOptions, Stop, solve};
 
 /// A random tiny instance: points in a 1.5 km square (one case in three asymmetric), walking at 1.25 m/s, a 2-hour shift,
 /// windows of 10–60 min, 5 min service, optional distinct start and end, mixed penalties.
