@@ -34,6 +34,7 @@ impl fmt::Display for TeamId {
 
 /// Where to go back to.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Place {
     /// The position the worker marked.
     pub at: LonLat,
@@ -44,6 +45,7 @@ pub struct Place {
 
 /// A promised time window, local time: the visit (arrival and service) must fit inside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Window {
     /// Earliest arrival.
     pub start: NaiveDateTime,
