@@ -444,5 +444,12 @@ mod tests {
         );
         let with_name = s.replacen("\"priority\"", "\"name\":\"x\",\"priority\"", 1);
         assert!(serde_json::from_str::<Revisit>(&with_name).is_err());
+        // Nor can free text hide in the place or the window.
+        let in_place = s.replacen("\"at\":{", "\"note\":\"x\",\"at\":{", 1);
+        assert_ne!(in_place, s);
+        assert!(serde_json::from_str::<Revisit>(&in_place).is_err());
+        let in_window = s.replacen("\"start\":", "\"note\":\"x\",\"start\":", 1);
+        assert_ne!(in_window, s);
+        assert!(serde_json::from_str::<Revisit>(&in_window).is_err());
     }
 }
