@@ -310,10 +310,14 @@ impl Instance {
         self.shift_end_s
     }
 
-    /// Travel time between matrix nodes, s.
+    /// Travel time between matrix nodes, s ([`UNREACHABLE`] for an index outside the matrix).
     #[must_use]
     pub fn t(&self, a: usize, b: usize) -> u32 {
-        self.matrix[a * self.n + b]
+        if a < self.n && b < self.n {
+            self.matrix[a * self.n + b]
+        } else {
+            UNREACHABLE
+        }
     }
 
     /// Schedule `order` (stop indices) as early as possible and check it: every stop once,
