@@ -11,8 +11,9 @@
 use criterion::{criterion_group, criterion_main};
 
 mod cells;
+mod day;
 mod graph;
 mod ingest;
 
-criterion_group!(benches, ingest::benches, graph::benches, cells::benches);
+criterion_group!(benches, ingest::benches, graph::benches, cells::benches, day::benches);
 criterion_main!(benches);

@@ -5,11 +5,16 @@
 mod coord;
 mod ids;
 mod kinds;
+mod revisit;
 mod time;
 
 pub use coord::{BBox, CoordError, EARTH_RADIUS_M, LonLat, haversine_m};
 pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRef, OsmRelationId, OsmWayId};
 pub use kinds::{
     BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole,
+};
+pub use revisit::{
+    Attempt, Outcome, Place, Revisit, RevisitError, RevisitId, RevisitMode, TeamId, UnknownOutcome,
+    Window,
 };
 pub use time::{DayPart, TimeSlot};
