@@ -5,6 +5,7 @@
 mod coord;
 mod ids;
 mod kinds;
+mod observation;
 mod time;
 
 pub use coord::{BBox, CoordError, EARTH_RADIUS_M, LonLat, haversine_m};
@@ -12,4 +13,5 @@ pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRef, OsmRelationId, OsmWayId};
 pub use kinds::{
     BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole,
 };
+pub use observation::{Observation, SIGN_CODE_MAX_LEN, SignCode, SignCodeError};
 pub use time::{DayPart, TimeSlot};
