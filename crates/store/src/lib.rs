@@ -129,7 +129,7 @@ impl Store {
             }
         }
         c.execute_batch(
-            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA cache_size=-32768;",
         )
         .map_err(sq("set pragmas"))
         .map_err(|e| e.at(&path))

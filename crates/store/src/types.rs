@@ -309,7 +309,35 @@ pub(crate) const TS_FMT: &str = "%Y-%m-%dT%H:%M:%S";
 pub(crate) const DATE_FMT: &str = "%Y-%m-%d";
 
 pub(crate) fn ts(t: NaiveDateTime) -> String {
-    t.format(TS_FMT).to_string()
+    use chrono::{Datelike, Timelike};
+    // Hand-formatted: this runs once per stored observation, and chrono's `format` parses its
+    // pattern every time.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// The stored name of a slot (`TimeSlot`'s `Display`), without allocating.
+pub(crate) fn slot_str(s: TimeSlot) -> &'static str {
+    const NAMES: [&str; 10] = [
+        "weekday_morning",
+        "weekday_midday",
+        "weekday_afternoon",
+        "weekday_evening",
+        "weekday_night",
+        "weekend_morning",
+        "weekend_midday",
+        "weekend_afternoon",
+        "weekend_evening",
+        "weekend_night",
+    ];
+    NAMES.get(s.index()).copied().unwrap_or("weekday_morning")
 }
 
 pub(crate) fn date(d: NaiveDate) -> String {
@@ -368,6 +396,7 @@ mod tests {
     #[test]
     fn slots_round_trip() {
         for s in TimeSlot::all() {
+            assert_eq!(slot_str(s), s.to_string());
             assert_eq!(parse_slot(&s.to_string()).unwrap(), s);
         }
         assert!(parse_slot("weekday").is_err());
@@ -381,5 +410,11 @@ mod tests {
         }
         assert!(Outcome::parse("met Hans").is_err());
         assert!(now_utc().ends_with('Z'));
+        let t = NaiveDate::from_ymd_opt(2026, 3, 4)
+            .unwrap()
+            .and_hms_opt(5, 6, 7)
+            .unwrap();
+        assert_eq!(ts(t), t.format(TS_FMT).to_string());
+        assert_eq!(parse_ts(&ts(t)).unwrap(), t);
     }
 }

@@ -6,7 +6,7 @@ use crate::sq;
 use crate::types::{
     Action, Actor, AttemptId, AttemptRow, AuditEntry, BatchId, NewRevisit, ObjectKind, Outcome,
     PlanId, RevisitId, RevisitRow, Role, TeamId, User, UserId, WalkId, WalkLog, cell_i64, cell_u64,
-    date, now_utc, parse_slot, parse_ts, ts,
+    date, now_utc, parse_slot, parse_ts, slot_str, ts,
 };
 use chrono::NaiveDateTime;
 use feltkart_model::{LonLat, Observation, SignCode, TimeSlot};
@@ -420,7 +420,7 @@ impl Store {
                 params![
                     id.0,
                     ts(at),
-                    TimeSlot::of(at).to_string(),
+                    slot_str(TimeSlot::of(at)),
                     outcome.as_str(),
                     now_utc()
                 ],
@@ -627,18 +627,19 @@ pub(crate) fn insert_observations_tx(
     let id = tx.last_insert_rowid();
     let mut st = tx
         .prepare_cached(
-            "INSERT INTO observations(batch_id, team_id, cell, sign, observed_at, slot)
-             VALUES (?,?,?,?,?,?)",
+            "INSERT INTO observations(batch_id, seq, team_id, cell, sign, observed_at, slot)
+             VALUES (?,?,?,?,?,?,?)",
         )
         .map_err(sq("insert observations"))?;
-    for o in batch {
+    for (seq, o) in (0i64..).zip(batch) {
         st.execute(params![
             id,
+            seq,
             team.0,
             cell_i64(o.cell)?,
             o.sign.as_str(),
             ts(o.at),
-            o.slot().to_string()
+            slot_str(o.slot())
         ])
         .map_err(sq("insert observations"))?;
     }
