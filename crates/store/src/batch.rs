@@ -12,8 +12,8 @@
 //! Readers keep their own connections (WAL lets them read while the writer writes).
 
 use crate::error::{Result, StoreError};
-use crate::types::{Actor, BatchId, TeamId};
-use crate::write::insert_observations_tx;
+use crate::types::{Actor, BatchId, TeamId, WalkId, WalkLog};
+use crate::write::{insert_observations_tx, log_walk_tx, merge_walk};
 use crate::{Store, StoreConfig};
 use feltkart_model::Observation;
 use std::path::{Path, PathBuf};
@@ -49,11 +49,34 @@ pub struct BatchStats {
     pub commits: u64,
 }
 
+/// A write the batch writer can carry.
+enum Job {
+    Observations {
+        team: TeamId,
+        observations: Vec<Observation>,
+        reply: SyncSender<Result<BatchId>>,
+    },
+    Walk {
+        walk: WalkLog,
+        reply: SyncSender<Result<WalkId>>,
+    },
+}
+
 struct Request {
     actor: Actor,
-    team: TeamId,
-    observations: Vec<Observation>,
-    reply: SyncSender<Result<BatchId>>,
+    job: Job,
+}
+
+/// The result of one job inside the group transaction.
+enum Done {
+    Batch(Result<BatchId>),
+    Walk(Result<WalkId>),
+}
+
+impl Done {
+    fn is_ok(&self) -> bool {
+        matches!(self, Self::Batch(Ok(_)) | Self::Walk(Ok(_)))
+    }
 }
 
 #[derive(Default)]
@@ -82,22 +105,43 @@ impl BatchHandle {
         team: TeamId,
         observations: Vec<Observation>,
     ) -> Result<BatchId> {
-        let gone = || StoreError::WriterGone {
-            path: self.path.clone(),
-        };
         let (reply, answer) = mpsc::sync_channel(1);
-        let req = Request {
+        self.submit(Request {
             actor,
-            team,
-            observations,
-            reply,
-        };
-        match self.queue.try_send(req) {
-            Ok(()) => {}
-            Err(TrySendError::Full(req)) => self.queue.send(req).map_err(|_| gone())?,
-            Err(TrySendError::Disconnected(_)) => return Err(gone()),
+            job: Job::Observations {
+                team,
+                observations,
+                reply,
+            },
+        })?;
+        answer.recv().map_err(|_| self.gone())?
+    }
+
+    /// Log a walk's coverage; returns once the group it was committed in is durable.
+    ///
+    /// # Errors
+    /// The errors of [`Store::log_walk`], or [`StoreError::WriterGone`].
+    pub fn log_walk(&self, actor: Actor, walk: WalkLog) -> Result<WalkId> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.submit(Request {
+            actor,
+            job: Job::Walk { walk, reply },
+        })?;
+        answer.recv().map_err(|_| self.gone())?
+    }
+
+    fn gone(&self) -> StoreError {
+        StoreError::WriterGone {
+            path: self.path.clone(),
         }
-        answer.recv().map_err(|_| gone())?
+    }
+
+    fn submit(&self, req: Request) -> Result<()> {
+        match self.queue.try_send(req) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(req)) => self.queue.send(req).map_err(|_| self.gone()),
+            Err(TrySendError::Disconnected(_)) => Err(self.gone()),
+        }
     }
 }
 
@@ -188,14 +232,21 @@ fn run(mut store: Store, rx: &Receiver<Request>, max_group: usize, counters: &Co
             for r in &group {
                 tx.execute_batch("SAVEPOINT request")
                     .map_err(crate::sq("savepoint"))?;
-                let res = insert_observations_tx(tx, r.actor, r.team, &r.observations);
-                let end = if res.is_ok() {
+                let done = match &r.job {
+                    Job::Observations {
+                        team, observations, ..
+                    } => Done::Batch(insert_observations_tx(tx, r.actor, *team, observations)),
+                    Job::Walk { walk, .. } => Done::Walk(
+                        merge_walk(walk).and_then(|m| log_walk_tx(tx, r.actor, walk, &m)),
+                    ),
+                };
+                let end = if done.is_ok() {
                     "RELEASE request"
                 } else {
                     "ROLLBACK TO request; RELEASE request"
                 };
                 tx.execute_batch(end).map_err(crate::sq("savepoint"))?;
-                results.push(res);
+                results.push(done);
             }
             Ok(results)
         });
@@ -206,17 +257,33 @@ fn run(mut store: Store, rx: &Receiver<Request>, max_group: usize, counters: &Co
         );
         match outcome {
             Ok(results) => {
-                for (r, res) in group.into_iter().zip(results) {
-                    let _ = r.reply.send(res);
+                for (r, done) in group.into_iter().zip(results) {
+                    match (r.job, done) {
+                        (Job::Observations { reply, .. }, Done::Batch(res)) => {
+                            let _ = reply.send(res);
+                        }
+                        (Job::Walk { reply, .. }, Done::Walk(res)) => {
+                            let _ = reply.send(res);
+                        }
+                        // Results are made from their own jobs, in order.
+                        _ => {}
+                    }
                 }
             }
             Err(e) => {
-                let cause = e.to_string();
+                let failed = || StoreError::GroupFailed {
+                    path: store.path().to_path_buf(),
+                    cause: e.to_string(),
+                };
                 for r in group {
-                    let _ = r.reply.send(Err(StoreError::GroupFailed {
-                        path: store.path().to_path_buf(),
-                        cause: cause.clone(),
-                    }));
+                    match r.job {
+                        Job::Observations { reply, .. } => {
+                            let _ = reply.send(Err(failed()));
+                        }
+                        Job::Walk { reply, .. } => {
+                            let _ = reply.send(Err(failed()));
+                        }
+                    }
                 }
             }
         }

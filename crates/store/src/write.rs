@@ -233,53 +233,8 @@ impl Store {
     /// [`StoreError::Invalid`] for bad cells, minutes (must be in (0, 1440]) or metres,
     /// [`StoreError::NotFound`] for the team, [`StoreError::Sqlite`].
     pub fn log_walk(&mut self, actor: Actor, walk: &WalkLog) -> Result<WalkId> {
-        if !(1..=8).contains(&walk.walkers) {
-            return Err(StoreError::invalid("walkers", walk.walkers, "must be 1–8"));
-        }
-        if walk.cells.is_empty() {
-            return Err(StoreError::invalid(
-                "walk",
-                "no cells",
-                "a walk covers cells",
-            ));
-        }
-        let mut merged: BTreeMap<(i64, String), (f64, f64)> = BTreeMap::new();
-        for c in &walk.cells {
-            check_f64("minutes", c.minutes, f64::MIN_POSITIVE, 1440.0)?;
-            check_f64("metres", c.metres, 0.0, 1.0e6)?;
-            let e = merged
-                .entry((cell_i64(c.cell)?, c.slot.to_string()))
-                .or_insert((0.0, 0.0));
-            e.0 += c.minutes;
-            e.1 += c.metres;
-        }
-        if let Some(((cell, slot), (m, _))) = merged.iter().find(|(_, (m, _))| *m > 1440.0) {
-            return Err(StoreError::invalid(
-                "minutes",
-                format!("{m} in cell {cell:#x} slot {slot}"),
-                "more than a day",
-            ));
-        }
-        self.write("log walk", |tx| {
-            team_exists(tx, walk.team)?;
-            tx.execute(
-                "INSERT INTO walks(team_id, walk_date, walkers, created_utc) VALUES (?,?,?,?)",
-                params![walk.team.0, date(walk.date), walk.walkers, now_utc()],
-            )
-            .map_err(sq("log walk"))?;
-            let id = tx.last_insert_rowid();
-            let mut st = tx
-                .prepare_cached(
-                    "INSERT INTO walk_cells(walk_id, cell, slot, minutes, metres) VALUES (?,?,?,?,?)",
-                )
-                .map_err(sq("log walk cells"))?;
-            for ((cell, slot), (minutes, metres)) in &merged {
-                st.execute(params![id, cell, slot, minutes, metres])
-                    .map_err(sq("log walk cells"))?;
-            }
-            audit(tx, actor, Action::Create, ObjectKind::Walk, Some(id))?;
-            Ok(WalkId(id))
-        })
+        let merged = merge_walk(walk)?;
+        self.write("log walk", |tx| log_walk_tx(tx, actor, walk, &merged))
     }
 
     /// Create a revisit. The cell must be the H3 cell (at its own resolution) that contains
@@ -581,6 +536,75 @@ impl Store {
                 .collect()
         })
     }
+}
+
+/// Walk coverage checked and merged per (cell, slot): minutes and metres.
+pub(crate) type MergedWalk = BTreeMap<(i64, &'static str), (f64, f64)>;
+
+/// Check a walk and sum duplicate cell × slot entries.
+pub(crate) fn merge_walk(walk: &WalkLog) -> Result<MergedWalk> {
+    if !(1..=8).contains(&walk.walkers) {
+        return Err(StoreError::invalid("walkers", walk.walkers, "must be 1–8"));
+    }
+    if walk.cells.is_empty() {
+        return Err(StoreError::invalid(
+            "walk",
+            "no cells",
+            "a walk covers cells",
+        ));
+    }
+    let mut merged = MergedWalk::new();
+    for c in &walk.cells {
+        check_f64("minutes", c.minutes, f64::MIN_POSITIVE, 1440.0)?;
+        check_f64("metres", c.metres, 0.0, 1.0e6)?;
+        let e = merged
+            .entry((cell_i64(c.cell)?, slot_str(c.slot)))
+            .or_insert((0.0, 0.0));
+        e.0 += c.minutes;
+        e.1 += c.metres;
+    }
+    if let Some(((cell, slot), (m, _))) = merged.iter().find(|(_, (m, _))| *m > 1440.0) {
+        return Err(StoreError::invalid(
+            "minutes",
+            format!("{m} in cell {cell:#x} slot {slot}"),
+            "more than a day",
+        ));
+    }
+    Ok(merged)
+}
+
+/// The body of [`Store::log_walk`], shared with the batch writer.
+pub(crate) fn log_walk_tx(
+    tx: &Connection,
+    actor: Actor,
+    walk: &WalkLog,
+    merged: &MergedWalk,
+) -> Result<WalkId> {
+    team_exists(tx, walk.team)?;
+    tx.prepare_cached(
+        "INSERT INTO walks(team_id, walk_date, walkers, created_utc) VALUES (?,?,?,?)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            walk.team.0,
+            date(walk.date),
+            walk.walkers,
+            now_utc()
+        ])
+    })
+    .map_err(sq("log walk"))?;
+    let id = tx.last_insert_rowid();
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO walk_cells(walk_id, cell, slot, minutes, metres) VALUES (?,?,?,?,?)",
+        )
+        .map_err(sq("log walk cells"))?;
+    for ((cell, slot), (minutes, metres)) in merged {
+        st.execute(params![id, cell, slot, minutes, metres])
+            .map_err(sq("log walk cells"))?;
+    }
+    audit(tx, actor, Action::Create, ObjectKind::Walk, Some(id))?;
+    Ok(WalkId(id))
 }
 
 fn known_signs(c: &Connection) -> Result<Vec<String>> {

@@ -1,9 +1,9 @@
 //! Group commit: 64 clients write at once through one `BatchWriter`.
 
 use crate::common::*;
-use feltkart_model::SignCode;
+use feltkart_model::{DayPart, SignCode, TimeSlot};
 use feltkart_store::batch::{BatchWriter, BatchWriterConfig};
-use feltkart_store::{Actor, StoreConfig, StoreError};
+use feltkart_store::{Actor, CellSlotWalk, StoreConfig, StoreError, WalkLog};
 use std::sync::{Arc, Barrier};
 
 #[test]
@@ -42,6 +42,23 @@ fn batch_writer_group_commits_and_isolates_bad_requests() {
                         Err(e) => panic!("client {k}: {e}"),
                     }
                 }
+                // And a walk, valid or (for every eighth client) with no walkers.
+                let walk = WalkLog {
+                    team,
+                    date: day(2026, 11, 2),
+                    walkers: if k % 8 == 0 { 0 } else { 2 },
+                    cells: vec![CellSlotWalk {
+                        cell: c[k % 10],
+                        slot: TimeSlot {
+                            day_part: DayPart::Evening,
+                            weekend: false,
+                        },
+                        minutes: 3.0,
+                        metres: 250.0,
+                    }],
+                };
+                let walked = h.log_walk(Actor::System, walk);
+                assert_eq!(walked.is_ok(), k % 8 != 0, "client {k}: {walked:?}");
                 (ok, refused)
             })
         })
@@ -56,7 +73,11 @@ fn batch_writer_group_commits_and_isolates_bad_requests() {
     let stats = writer.shutdown();
     assert_eq!(ok.len() + refused, clients * per_client);
     assert!(refused > 0);
-    assert_eq!(stats.requests, u64::try_from(clients * per_client).unwrap());
+    assert_eq!(
+        stats.requests,
+        u64::try_from(clients * (per_client + 1)).unwrap()
+    );
+    assert_eq!(count(&path, "SELECT count(*) FROM walks"), 56);
     // 64 clients released at once: the writer must have put several requests in one commit.
     assert!(stats.commits < stats.requests, "no group commit: {stats:?}");
     eprintln!(
