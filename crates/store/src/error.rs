@@ -102,6 +102,14 @@ pub enum StoreError {
         /// The IO error.
         source: std::io::Error,
     },
+    /// Creating the database file failed.
+    #[error("{path}: cannot create the store: {source}")]
+    Create {
+        /// The database file.
+        path: PathBuf,
+        /// The IO error.
+        source: std::io::Error,
+    },
     /// The batch writer thread has stopped.
     #[error("batch writer for {path} has stopped")]
     WriterGone {

@@ -88,6 +88,7 @@ impl Store {
     /// [`StoreError::SchemaTooNew`] when a newer program wrote it.
     pub fn open(path: impl AsRef<Path>, config: StoreConfig) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
+        create_private(&path)?;
         let conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -244,6 +245,23 @@ impl Store {
                 other => return other.map_err(|e| e.at(&self.path)),
             }
         }
+    }
+}
+
+/// Create a missing store file readable by its owner only (SQLite gives the `-wal` and `-shm`
+/// files the same mode): it holds a team's field data.
+fn create_private(path: &Path) -> Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 

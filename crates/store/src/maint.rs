@@ -55,6 +55,7 @@ impl Store {
                 source,
             }
         };
+        crate::create_private(tmp)?;
         let mut dst = Connection::open(tmp).map_err(err("open backup file"))?;
         {
             let b = Backup::new(&self.conn, &mut dst).map_err(err("start backup"))?;

@@ -258,6 +258,12 @@ mod tests {
         let path = dir.path().join("f.db");
         let s = Store::open(&path, StoreConfig::default()).unwrap();
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "store file is private");
+        }
         drop(s);
         let mut c = Connection::open(&path).unwrap();
         let before = tables(&c);

@@ -220,6 +220,12 @@ fn online_backup_while_writing() {
         0
     );
     assert!(!dest.with_extension("db.partial").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "backup is private");
+    }
     assert!(matches!(
         f.store.backup_to(Actor::System, &dest),
         Err(StoreError::BackupExists { .. })
