@@ -22,6 +22,7 @@ mod coverage;
 mod error;
 mod maint;
 pub mod privacy;
+mod revisits;
 mod schema;
 mod types;
 mod write;
