@@ -16,6 +16,28 @@
 //!
 //! Logins (`users.login`) identify the municipality's *workers* who use the system; citizens are
 //! never identified anywhere in the store.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use feltkart_model::{Observation, SignCode};
+//! use feltkart_store::{Actor, Store, StoreConfig};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let mut store = Store::open(dir.path().join("feltkart.db"), StoreConfig::default())?;
+//! let team = store.create_team(Actor::System, "nyborg", 74.0)?;
+//! store.set_sign_codes(Actor::System, &[SignCode::new("overfull_mailbox")?])?;
+//! let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+//!     .and_then(|d| d.and_hms_opt(19, 30, 0))
+//!     .ok_or("date")?;
+//! // The place is only ever an H3 cell.
+//! let cell = u64::from(h3o::LatLng::new(55.31, 10.79)?.to_cell(h3o::Resolution::Ten));
+//! let sign = SignCode::new("overfull_mailbox")?;
+//! // Returns once the batch is committed and fsynced; all or nothing.
+//! let batch = store.insert_observations(Actor::System, team, &[Observation { cell, sign, at }])?;
+//! assert_eq!(batch.to_string(), "batch1");
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod batch;
 mod coverage;
