@@ -2,13 +2,14 @@
 //! outcome codes, never a person.
 
 use crate::error::{Result, StoreError};
+use crate::types::check_year;
 use crate::types::{
     Action, Actor, AttemptId, AttemptRow, NewRevisit, ObjectKind, Outcome, RevisitId, RevisitMode,
     RevisitRow, TeamId, cell_i64, cell_u64, now_utc, parse_slot, parse_ts, slot_str, ts,
 };
 use crate::write::{audit, team_exists};
 use crate::{Store, sq};
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime};
 use feltkart_model::{LonLat, TimeSlot};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -244,6 +245,8 @@ fn check_revisit(r: &NewRevisit) -> Result<()> {
             "does not contain the place",
         ));
     }
+    check_year("revisit window", r.window_start.year(), &r.window_start)?;
+    check_year("revisit window", r.window_end.year(), &r.window_end)?;
     if r.window_end <= r.window_start {
         return Err(StoreError::invalid(
             "revisit window",

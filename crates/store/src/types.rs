@@ -323,6 +323,20 @@ pub(crate) fn ts(t: NaiveDateTime) -> String {
     )
 }
 
+/// Local times and dates the store accepts: years 2000–2199 (a clock far off, or a typo, is
+/// refused with the value named rather than stored).
+pub(crate) fn check_year(what: &'static str, year: i32, shown: &dyn fmt::Display) -> Result<()> {
+    if year_ok(year) {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(what, shown, "year outside 2000–2199"))
+    }
+}
+
+pub(crate) fn year_ok(year: i32) -> bool {
+    (2000..2200).contains(&year)
+}
+
 /// The stored name of a slot (`TimeSlot`'s `Display`), without allocating.
 pub(crate) fn slot_str(s: TimeSlot) -> &'static str {
     const NAMES: [&str; 10] = [

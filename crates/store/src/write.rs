@@ -6,8 +6,9 @@ use crate::error::{Result, StoreError};
 use crate::sq;
 use crate::types::{
     Action, Actor, AuditEntry, BatchId, ObjectKind, PlanId, Role, TeamId, User, UserId, WalkId,
-    WalkLog, cell_i64, date, now_utc, slot_str, ts,
+    WalkLog, cell_i64, check_year, date, now_utc, slot_str, ts, year_ok,
 };
+use chrono::Datelike;
 use feltkart_model::{Observation, SignCode};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashSet};
@@ -338,6 +339,7 @@ pub(crate) fn merge_walk(walk: &WalkLog) -> Result<MergedWalk> {
             "a walk covers cells",
         ));
     }
+    check_year("walk date", walk.date.year(), &walk.date)?;
     let mut merged = MergedWalk::new();
     for c in &walk.cells {
         check_f64("minutes", c.minutes, f64::MIN_POSITIVE, 1440.0)?;
@@ -418,6 +420,17 @@ pub(crate) fn insert_observations_tx(
     team_exists(tx, team)?;
     let known = known_signs(tx)?;
     let known: HashSet<&str> = known.iter().map(String::as_str).collect();
+    if let Some((index, o)) = batch
+        .iter()
+        .enumerate()
+        .find(|(_, o)| !year_ok(o.at.year()))
+    {
+        check_year(
+            "observation time",
+            o.at.year(),
+            &format!("{} (#{index})", o.at),
+        )?;
+    }
     if let Some((index, o)) = batch
         .iter()
         .enumerate()

@@ -49,6 +49,17 @@ fn a_batch_with_one_unknown_sign_code_writes_nothing() {
     assert!(e.to_string().contains("0x3039"), "{e}");
     assert_eq!(count(&f.path, "SELECT count(*) FROM observations"), 0);
 
+    // A time from a clock far off.
+    batch[12].cell = c[0];
+    batch[20].at = t(1970, 1, 1, 0, 0);
+    let e = f
+        .store
+        .insert_observations(Actor::System, f.team, &batch)
+        .unwrap_err();
+    assert!(e.to_string().contains("1970-01-01 00:00:00 (#20)"), "{e}");
+    assert_eq!(count(&f.path, "SELECT count(*) FROM observations"), 0);
+    batch[20].at = t(2026, 11, 2, 19, 0);
+
     // Unknown team, empty batch.
     batch[12].cell = c[0];
     assert!(matches!(
