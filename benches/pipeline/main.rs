@@ -14,6 +14,14 @@ mod cells;
 mod day;
 mod graph;
 mod ingest;
+mod store;
 
-criterion_group!(benches, ingest::benches, graph::benches, cells::benches, day::benches);
+criterion_group!(
+    benches,
+    ingest::benches,
+    graph::benches,
+    cells::benches,
+    day::benches,
+    store::benches
+);
 criterion_main!(benches);

@@ -5,6 +5,7 @@
 mod coord;
 mod ids;
 mod kinds;
+mod observation;
 mod revisit;
 mod time;
 
@@ -13,6 +14,7 @@ pub use ids::{EdgeId, NodeId, OsmNodeId, OsmRef, OsmRelationId, OsmWayId};
 pub use kinds::{
     BuildingType, DistrictSource, HighwayClass, HousingAreaType, HousingKind, PlaceRole,
 };
+pub use observation::{Observation, SIGN_CODE_MAX_LEN, SignCode, SignCodeError};
 pub use revisit::{
     Attempt, Outcome, Place, Revisit, RevisitError, RevisitId, RevisitMode, TeamId, UnknownOutcome,
     Window,
