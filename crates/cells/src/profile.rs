@@ -5,6 +5,7 @@
 
 use crate::data::{self, Checker, DataError};
 use crate::housing::HousingGroup;
+pub use feltkart_model::DayPart;
 use feltkart_osm::Taxonomy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -67,22 +68,6 @@ impl Indicator {
             Self::StreetAccess => "street_access",
         }
     }
-}
-
-/// Parts of the day (local time) when a target group is visible in the street.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayPart {
-    /// 06–10
-    Morning,
-    /// 10–14
-    Midday,
-    /// 14–18
-    Afternoon,
-    /// 18–22
-    Evening,
-    /// 22–06
-    Night,
 }
 
 /// How a place's value falls with walking distance `d` within its radius `r`.
@@ -356,9 +341,7 @@ impl Profile {
                 1000.0,
             )?,
             signs,
-            dayparts: weights(&ck, "dayparts", &f.dayparts, |d| {
-                format!("{d:?}").to_lowercase()
-            })?,
+            dayparts: weights(&ck, "dayparts", &f.dayparts, |d| d.as_str().to_owned())?,
         })
     }
 }
