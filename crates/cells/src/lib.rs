@@ -37,6 +37,7 @@ mod error;
 pub mod features;
 pub mod housing;
 pub mod index;
+pub mod indicators;
 pub mod places;
 pub mod profile;
 pub mod score;
@@ -49,6 +50,10 @@ pub use features::{CellFeatures, CellOptions, CellTable, GroupTotals, HousingCel
 pub use h3o::{self, CellIndex, LatLng, Resolution};
 pub use housing::{HousingConfig, HousingGroup};
 pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
+pub use indicators::{
+    Aggregate, ImportOptions, IndicatorError, IndicatorLayer, import_csv, import_file,
+    import_geojson, layers_path, load_layers, merge_layers, save_layers,
+};
 pub use places::{PlaceAccess, PlaceOptions};
 pub use profile::{DayPart, Decay, Indicator, PlaceWeight, Points, Profile};
 pub use score::{CellScore, Part, Question, score_cells};

@@ -59,6 +59,13 @@ pub enum Indicator {
 }
 
 impl Indicator {
+    /// All built-in indicators.
+    pub const ALL: [Self; 3] = [
+        Self::DwellingDensity,
+        Self::ResidentialLand,
+        Self::StreetAccess,
+    ];
+
     /// Stable name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
