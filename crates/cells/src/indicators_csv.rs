@@ -47,6 +47,32 @@ fn key(path: &str, header: &[String]) -> Result<Key, IndicatorError> {
     }
 }
 
+/// The delimiter: `;` or tab when the header line holds more of it than commas, else `,`.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let commas = first.matches(',').count();
+    [
+        (b';', first.matches(';').count()),
+        (b'\t', first.matches('\t').count()),
+    ]
+    .into_iter()
+    .filter(|&(_, n)| n > commas)
+    .max_by_key(|&(_, n)| n)
+    .map_or(b',', |(d, _)| d)
+}
+
+/// A number; with `decimal_comma` (files delimited by `;` or tab), `7,5` reads as 7.5.
+fn number(field: &str, decimal_comma: bool) -> Result<f64, String> {
+    if decimal_comma
+        && field.matches(',').count() == 1
+        && !field.contains('.')
+        && let Ok(x) = super::number(&field.replace(',', "."))
+    {
+        return Ok(x);
+    }
+    super::number(field)
+}
+
 fn at(row: usize, header: &[String], c: usize) -> At {
     At::Row {
         row,
@@ -54,7 +80,9 @@ fn at(row: usize, header: &[String], c: usize) -> At {
     }
 }
 
-/// Import a CSV table (`text`, named `path` in errors).
+/// Import a CSV table (`text`, named `path` in errors). The delimiter is `,`, or `;` or tab
+/// when the header line holds more of it than commas (then decimal commas are read too, as in
+/// Nordic spreadsheet exports: `7,5`). A UTF-8 byte-order mark is skipped.
 ///
 /// # Errors
 /// [`IndicatorError::Input`] naming the file, the row (the header is row 1) and the column: a
@@ -68,7 +96,10 @@ pub fn import_csv(
     opts: &ImportOptions,
 ) -> Result<Vec<IndicatorLayer>, IndicatorError> {
     let res = opts.check()?;
+    let delimiter = delimiter(text);
+    let decimal_comma = delimiter != b',';
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
@@ -206,10 +237,10 @@ pub fn import_csv(
                 fine.parent(res).unwrap_or(fine)
             }
             Key::Point { lon, lat } => {
-                let x =
-                    super::number(field(lon)).map_err(|p| input(path, at(row, &header, lon), p))?;
-                let y =
-                    super::number(field(lat)).map_err(|p| input(path, at(row, &header, lat), p))?;
+                let x = number(field(lon), decimal_comma)
+                    .map_err(|p| input(path, at(row, &header, lon), p))?;
+                let y = number(field(lat), decimal_comma)
+                    .map_err(|p| input(path, at(row, &header, lat), p))?;
                 check_point(x, y, opts.bbox.as_ref()).map_err(|b| match b {
                     BadPoint::Lon(p) => input(path, at(row, &header, lon), p),
                     BadPoint::Lat(p) => input(path, at(row, &header, lat), p),
@@ -220,7 +251,8 @@ pub fn import_csv(
             }
         };
         for (acc, &c) in accs.iter_mut().zip(&value_cols) {
-            let v = super::number(field(c)).map_err(|p| input(path, at(row, &header, c), p))?;
+            let v =
+                number(field(c), decimal_comma).map_err(|p| input(path, at(row, &header, c), p))?;
             acc.add(cell, v, 1.0);
         }
     }

@@ -4,15 +4,7 @@ use super::*;
 use h3o::{LatLng, Resolution};
 
 pub(super) fn opts() -> ImportOptions {
-    ImportOptions {
-        name: "rate".into(),
-        source: "Statistics X".into(),
-        year: 2024,
-        column: None,
-        resolution: 10,
-        aggregate: Aggregate::Mean,
-        bbox: None,
-    }
+    ImportOptions::new("rate", "Statistics X", 2024)
 }
 
 /// Liechtenstein's extent, roughly.
@@ -43,6 +35,50 @@ fn csv_by_h3_cell_keeps_values_name_source_and_year() {
     );
     assert_eq!(l.values, BTreeMap::from([(a, 7.5), (b, 3.0)]));
     assert_eq!(l.label(), "rate (Statistics X, 2024)");
+}
+
+#[test]
+fn semicolon_files_with_decimal_commas_and_a_bom_are_read() {
+    let a = cell(9.52, 47.14, Resolution::Ten);
+    let text = "\u{feff}lat;lon;rate\n47,14;9,52;7,5\n";
+    let l = import_csv(text, "dk.csv", &opts()).unwrap();
+    assert_eq!(l[0].values, BTreeMap::from([(a, 7.5)]));
+    let e = import_csv("lat;lon;rate\n47,14;9,52;7,5,1\n", "dk.csv", &opts())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 2, column 3 `rate`: `7,5,1` is not a number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_refused_import_leaves_the_layers_file_as_it_was() {
+    let dir = std::env::temp_dir().join(format!("feltkart-ind-keep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("city.indicators.json");
+    let a = cell(9.52, 47.14, Resolution::Ten);
+    let good = import_csv(&format!("h3,rate\n{a},1\n"), "g.csv", &opts()).unwrap();
+    save_layers(&path, &good).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    // The CLI's flow: import (refused at row 3), so nothing is merged or saved.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("h3,rate\n{a},2\n{a}x,3\n")).unwrap();
+    let e = import_file(&bad, &opts()).unwrap_err().to_string();
+    assert!(e.contains("bad.csv: row 3, column 1 `h3`"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // A failed write (the target is a directory) leaves no temporary file behind.
+    let occupied = dir.join("occupied");
+    std::fs::create_dir_all(occupied.join("x")).unwrap();
+    let e = save_layers(&occupied, &good).unwrap_err();
+    assert!(matches!(e, IndicatorError::Write { .. }), "{e}");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["bad.csv", "city.indicators.json", "occupied"]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
