@@ -30,8 +30,27 @@
 //! column or property. With the extract's bounding box given, a point far outside it whose
 //! swapped pair lies inside is refused as lon/lat swapped.
 //!
+//! With the bounding box given, polygons are also clipped to near the extract first (with
+//! `Sum`, the shares of a polygon that fall outside are dropped).
+//!
 //! Layers are stored with [`save_layers`] / [`load_layers`] in a small versioned JSON file next
 //! to the atlas ([`layers_path`]), written atomically.
+//!
+//! ```no_run
+//! use feltkart_cells::*;
+//! use std::path::Path;
+//! # fn demo(atlas: &feltkart_atlas::Atlas, table: &CellTable, profile: &Profile) -> Result<(), Box<dyn std::error::Error>> {
+//! // feltkart indicators import unemployment.csv --name unemployment_rate --source "…" --year 2024
+//! let mut opts = ImportOptions::new("unemployment_rate", "Statistics Denmark, AUL01", 2024);
+//! opts.resolution = table.resolution;
+//! opts.bbox = Some(atlas.extract.source.node_bbox);
+//! let new = import_file(Path::new("unemployment.csv"), &opts)?; // all or nothing
+//! let path = layers_path(Path::new("city.atlas"));
+//! save_layers(&path, &merge_layers(load_layers_if_present(&path)?, new))?;
+//! // feltkart score --profile NAME
+//! let scores = score_cells_with_layers(table, profile, &load_layers_if_present(&path)?)?;
+//! # Ok(()) }
+//! ```
 
 use feltkart_model::{BBox, LonLat};
 use h3o::CellIndex;
@@ -52,7 +71,8 @@ pub use csv_input::import_csv;
 pub(crate) use error::input;
 pub use error::{At, IndicatorError};
 pub use file::{
-    LAYERS_FORMAT, LAYERS_VERSION, layers_path, load_layers, merge_layers, save_layers,
+    LAYERS_FORMAT, LAYERS_VERSION, layers_path, load_layers, load_layers_if_present, merge_layers,
+    save_layers,
 };
 pub use geojson_input::import_geojson;
 

@@ -117,6 +117,18 @@ pub fn save_layers(path: &Path, layers: &[IndicatorLayer]) -> Result<(), Indicat
     Ok(())
 }
 
+/// [`load_layers`], or no layers when `path` does not exist.
+///
+/// # Errors
+/// As [`load_layers`] for a file that exists.
+pub fn load_layers_if_present(path: &Path) -> Result<Vec<IndicatorLayer>, IndicatorError> {
+    if path.exists() {
+        load_layers(path)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// Read a layers file written by [`save_layers`].
 ///
 /// # Errors

@@ -289,6 +289,7 @@ fn layers_round_trip_through_an_atomically_written_file() {
     let atlas = dir.join("city.atlas");
     let path = layers_path(&atlas);
     assert_eq!(path, dir.join("city.indicators.json"));
+    assert!(load_layers_if_present(&path).unwrap().is_empty());
     let a = cell(9.52, 47.14, Resolution::Ten);
     let b = cell(9.53, 47.15, Resolution::Ten);
     let text = format!("h3,rate,income\n{a},7.5,31000\n{b},3,29000.5\n");

@@ -56,7 +56,7 @@ pub use housing::{HousingConfig, HousingGroup};
 pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
 pub use indicators::{
     Aggregate, ImportOptions, IndicatorError, IndicatorLayer, import_csv, import_file,
-    import_geojson, layers_path, load_layers, merge_layers, save_layers,
+    import_geojson, layers_path, load_layers, load_layers_if_present, merge_layers, save_layers,
 };
 pub use places::{PlaceAccess, PlaceOptions};
 pub use profile::{

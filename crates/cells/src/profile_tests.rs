@@ -64,7 +64,7 @@ fn bad_profiles_are_refused_naming_file_line_and_key() {
         (
             "night = 0.1",
             "night = 0.1\nsunrise = 0.2",
-            &["unknown variant `sunrise`", "line 97"],
+            &["unknown variant `sunrise`", "line 101"],
         ),
         (
             "decay = \"linear\"",
