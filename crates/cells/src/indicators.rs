@@ -28,7 +28,8 @@
 //! Validation is all-or-nothing: the first bad row stops the import and nothing is returned.
 //! Errors name the file, the row (1-based, the header is row 1) or feature (1-based), and the
 //! column or property. With the extract's bounding box given, a point far outside it whose
-//! swapped pair lies inside is refused as lon/lat swapped.
+//! swapped pair lies inside is refused as lon/lat swapped, and so is a file with no value near
+//! the extract; values far from it are otherwise kept (a national table for a city atlas).
 //!
 //! With the bounding box given, polygons are also clipped to near the extract first (with
 //! `Sum`, the shares of a polygon that fall outside are dropped).
@@ -309,6 +310,38 @@ pub(crate) fn check_point(lon: f64, lat: f64, bbox: Option<&BBox>) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// With the extract's box given, refuse a file none of whose cells lies near it (the wrong file,
+/// or the wrong extract).
+pub(crate) fn check_near(
+    path: &str,
+    opts: &ImportOptions,
+    layers: &[IndicatorLayer],
+) -> Result<(), IndicatorError> {
+    let Some(b) = opts.bbox.as_ref().filter(|b| !b.is_empty()) else {
+        return Ok(());
+    };
+    let n = near(b);
+    let any_near = layers.iter().flat_map(|l| l.values.keys()).any(|&c| {
+        let ll = h3o::LatLng::from(c);
+        n.contains(LonLat {
+            lon: ll.lng(),
+            lat: ll.lat(),
+        })
+    });
+    if any_near {
+        Ok(())
+    } else {
+        Err(input(
+            path,
+            At::File,
+            format!(
+                "no row lies near the extract (lon {:.3} to {:.3}, lat {:.3} to {:.3}): the wrong file, or the wrong atlas?",
+                b.min_lon, b.max_lon, b.min_lat, b.max_lat
+            ),
+        ))
+    }
 }
 
 /// Sums per cell for the [`Aggregate`] rule: value × weight and weight.

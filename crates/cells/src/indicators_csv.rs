@@ -262,5 +262,6 @@ pub fn import_csv(
     for (layer, acc) in layers.iter_mut().zip(accs) {
         layer.values = acc.finish(opts.aggregate);
     }
+    super::check_near(path, opts, &layers)?;
     Ok(layers)
 }

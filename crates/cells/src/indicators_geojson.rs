@@ -213,5 +213,6 @@ pub fn import_geojson(
     for (layer, acc) in layers.iter_mut().zip(accs) {
         layer.values = acc.finish(opts.aggregate);
     }
+    super::check_near(path, opts, &layers)?;
     Ok(layers)
 }

@@ -140,6 +140,14 @@ fn bad_geojson_is_refused_naming_file_feature_and_property() {
             ],
         ),
         (
+            collection(&[(&rect(10.78, 55.31, 10.79, 55.32), r#""rate": 1"#)]),
+            ImportOptions {
+                bbox: Some(li_bbox()),
+                ..rate.clone()
+            },
+            vec!["bad.geojson: file: no row lies near the extract"],
+        ),
+        (
             point.into(),
             rate.clone(),
             vec!["bad.geojson: file: not a GeoJSON FeatureCollection"],

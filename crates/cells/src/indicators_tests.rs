@@ -207,6 +207,11 @@ fn bad_csv_is_refused_naming_file_row_and_column() {
             ],
         ),
         (
+            "lon,lat,rate\n10.78,55.31,1\n".into(),
+            with_bbox.clone(),
+            vec!["bad.csv: file: no row lies near the extract (lon 9.470 to 9.640"],
+        ),
+        (
             "lon,lat,rate\n9.52,x,1\n".into(),
             opts(),
             vec!["row 2, column 2 `lat`: `x` is not a number"],
