@@ -51,4 +51,30 @@ pub enum CellsError {
         /// The cells' resolution.
         cells: u8,
     },
+    /// A profile weights an imported indicator layer that is not loaded.
+    #[error(
+        "{file}:{line}: `{key}`: no imported indicator layer of that name is loaded (loaded: {loaded}; built-in indicators: dwelling_density, residential_land, street_access)"
+    )]
+    UnknownLayer {
+        /// The profile file.
+        file: String,
+        /// Line of the key (0 when unknown).
+        line: usize,
+        /// The key (`indicators.unemployment_rate`).
+        key: String,
+        /// The loaded layers' names, comma-separated, or `none`.
+        loaded: String,
+    },
+    /// An indicator layer at another resolution than the cells.
+    #[error(
+        "indicator layer `{layer}` is at H3 resolution {layer_resolution}, the cells at {cells}: import it again at the cells' resolution"
+    )]
+    LayerResolution {
+        /// The layer.
+        layer: String,
+        /// Its resolution.
+        layer_resolution: u8,
+        /// The cells' resolution.
+        cells: u8,
+    },
 }

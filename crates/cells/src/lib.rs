@@ -7,10 +7,14 @@
 //!    [`HousingGroup`], from the assumptions in `data/housing.toml`) and places (questions 3–5:
 //!    walking distance to the nearest place of each kind, counts within a radius, distinct
 //!    places per role).
-//! 3. [`Profile`]: one versioned TOML per target group in `data/profiles/`.
-//! 4. [`score_cells`]: a 0–100 score per cell whose parts (points per question and feature)
-//!    sum to it.
-//! 5. [`rank_districts`]: cells grouped into districts, ranked by dwelling-weighted mean score.
+//! 3. [`indicators`]: imported statistics (question 2) as named layers with source and year, from
+//!    CSV (by H3 cell or lon/lat point) or GeoJSON polygons (area-weighted), validated
+//!    all-or-nothing, stored next to the atlas with [`save_layers`] / [`load_layers`].
+//! 4. [`Profile`]: one versioned TOML per target group in `data/profiles/`; its `[indicators]`
+//!    may weight imported layers by name.
+//! 5. [`score_cells`] / [`score_cells_with_layers`]: a 0–100 score per cell whose parts (points
+//!    per question and feature, imported layers named with source and year) sum to it.
+//! 6. [`rank_districts`]: cells grouped into districts, ranked by dwelling-weighted mean score.
 //!
 //! Units everywhere: metres, square metres, degrees (WGS84 lon/lat). Every function is pure and
 //! deterministic: the same input gives the same output whatever the thread count or the order
@@ -37,6 +41,7 @@ mod error;
 pub mod features;
 pub mod housing;
 pub mod index;
+pub mod indicators;
 pub mod output;
 pub mod places;
 pub mod profile;
@@ -50,7 +55,13 @@ pub use features::{CellFeatures, CellOptions, CellTable, GroupTotals, HousingCel
 pub use h3o::{self, CellIndex, LatLng, Resolution};
 pub use housing::{HousingConfig, HousingGroup};
 pub use index::{Containment, DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION};
+pub use indicators::{
+    Aggregate, ImportOptions, IndicatorError, IndicatorLayer, import_csv, import_file,
+    import_geojson, layers_path, load_layers, load_layers_if_present, merge_layers, save_layers,
+};
 pub use places::{PlaceAccess, PlaceOptions};
-pub use profile::{DayPart, Decay, Indicator, PlaceWeight, Points, Profile};
-pub use score::{CellScore, Part, Question, score_cells};
+pub use profile::{
+    DayPart, Decay, Indicator, LayerWeight, Normalise, PlaceWeight, Points, Profile,
+};
+pub use score::{CellScore, Part, Question, score_cells, score_cells_with_layers};
 pub use walk::OnGraph;

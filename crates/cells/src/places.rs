@@ -11,7 +11,7 @@
 //! Complexity: O(K (V + E) log V) for K kinds, plus O(C b log b) for C cells with b vertices
 //! within the count radius; memory O(K V).
 
-use crate::walk::{Csr, OnGraph};
+use crate::walk::OnGraph;
 use feltkart_graph::WalkGraph;
 use feltkart_model::PlaceRole;
 use feltkart_osm::Place;
@@ -101,11 +101,10 @@ pub fn place_access(
             }
         })
         .collect();
-    let csr = Csr::new(&graph.graph);
     cells
         .par_iter()
         .map_init(
-            || csr.scratch(),
+            || adjacency.scratch(),
             |scratch, cell| {
                 let mut acc = PlaceAccess {
                     nearest_m: vec![None; kinds],
@@ -133,9 +132,11 @@ pub fn place_access(
                         );
                     }
                 }
-                csr.ball(&c.sources(), opts.count_radius_m, scratch, |v, d, edges| {
-                    for e in edges {
-                        for &pi in snapped.by_edge.get(e).into_iter().flatten() {
+                adjacency.ball(&c.sources(), opts.count_radius_m, scratch, |vertex, d| {
+                    let v = vertex.index() as u32;
+                    for e in adjacency.incident_edges(vertex) {
+                        let e = e.index() as u32;
+                        for &pi in snapped.by_edge.get(&e).into_iter().flatten() {
                             let Some(p) = snapped.at[pi as usize] else {
                                 continue;
                             };

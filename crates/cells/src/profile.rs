@@ -2,14 +2,25 @@
 //! mapping questions. Parsed with unknown keys refused, then validated: every weight 0–1, the
 //! question points summing to 100, radii 25–5 000 m, place kinds known to the taxonomy, sign
 //! codes known to [`SIGN_CODES`]. Errors name the file, the line and the key.
+//!
+//! `[indicators]` (question 2) weights the built-in [`Indicator`]s and, by name, imported
+//! indicator layers ([`crate::indicators`]): `unemployment_rate = 0.5`, or
+//! `income = { weight = 0.3, normalise = "minmax", invert = true }` ([`Normalise`]: percentile
+//! rank by default). Whether a named layer is loaded is checked when scoring.
 
 use crate::data::{self, Checker, DataError};
 use crate::housing::HousingGroup;
+pub use feltkart_model::DayPart;
 use feltkart_osm::Taxonomy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
+
+#[path = "profile_layers.rs"]
+mod layers;
+use layers::indicator_weights;
+pub use layers::{LayerWeight, Normalise};
 
 /// The profiles that ship with Feltkart: (file name, text).
 pub const BUILTIN_PROFILES: [(&str, &str); 3] = [
@@ -58,6 +69,13 @@ pub enum Indicator {
 }
 
 impl Indicator {
+    /// All built-in indicators.
+    pub const ALL: [Self; 3] = [
+        Self::DwellingDensity,
+        Self::ResidentialLand,
+        Self::StreetAccess,
+    ];
+
     /// Stable name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -67,22 +85,6 @@ impl Indicator {
             Self::StreetAccess => "street_access",
         }
     }
-}
-
-/// Parts of the day (local time) when a target group is visible in the street.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayPart {
-    /// 06–10
-    Morning,
-    /// 10–14
-    Midday,
-    /// 14–18
-    Afternoon,
-    /// 18–22
-    Evening,
-    /// 22–06
-    Night,
 }
 
 /// How a place's value falls with walking distance `d` within its radius `r`.
@@ -153,8 +155,15 @@ pub struct Profile {
     pub saturation_dwellings: f64,
     /// Weight per housing group (missing groups weigh 0).
     pub housing: BTreeMap<HousingGroup, f64>,
-    /// Weight per indicator.
+    /// Weight per built-in indicator.
     pub indicators: BTreeMap<Indicator, f64>,
+    /// Weight per imported indicator layer, by layer name (from the same `[indicators]` table:
+    /// every key that is not a built-in indicator names a layer).
+    #[serde(default)]
+    pub layers: BTreeMap<String, LayerWeight>,
+    /// The file the profile was read from (named in scoring errors).
+    #[serde(default)]
+    pub file: String,
     /// Weight per place kind (by taxonomy name).
     pub places: BTreeMap<String, PlaceWeight>,
     /// Partner places within the count radius for full partner points.
@@ -176,7 +185,7 @@ struct ProfileFile {
     revision: String,
     points: PointsFile,
     housing: HousingFile,
-    indicators: BTreeMap<Indicator, Spanned<f64>>,
+    indicators: BTreeMap<String, Spanned<toml::Value>>,
     places: BTreeMap<String, Spanned<PlaceFile>>,
     partners: SaturationFile,
     channels: SaturationFile,
@@ -327,6 +336,7 @@ impl Profile {
             }
             signs.insert(code.clone(), ck.range(w, &key, 0.0, 1.0)?);
         }
+        let (indicators, layers) = indicator_weights(&ck, &f.indicators)?;
         Ok(Self {
             id: f.id,
             label: f.label,
@@ -341,7 +351,9 @@ impl Profile {
             housing: weights(&ck, "housing.groups", &f.housing.groups, |g| {
                 g.as_str().to_owned()
             })?,
-            indicators: weights(&ck, "indicators", &f.indicators, |i| i.as_str().to_owned())?,
+            indicators,
+            layers,
+            file: path.to_owned(),
             places,
             partner_saturation: ck.range(
                 &f.partners.saturation,
@@ -356,9 +368,7 @@ impl Profile {
                 1000.0,
             )?,
             signs,
-            dayparts: weights(&ck, "dayparts", &f.dayparts, |d| {
-                format!("{d:?}").to_lowercase()
-            })?,
+            dayparts: weights(&ck, "dayparts", &f.dayparts, |d| d.as_str().to_owned())?,
         })
     }
 }

@@ -64,7 +64,7 @@ fn bad_profiles_are_refused_naming_file_line_and_key() {
         (
             "night = 0.1",
             "night = 0.1\nsunrise = 0.2",
-            &["unknown variant `sunrise`", "line 97"],
+            &["unknown variant `sunrise`", "line 101"],
         ),
         (
             "decay = \"linear\"",
@@ -77,6 +77,51 @@ fn bad_profiles_are_refused_naming_file_line_and_key() {
             &["unknown field `colour`"],
         ),
         ("version = 1", "version = 2", &["version", "unsupported"]),
+        (
+            "dwelling_density = 0.5",
+            "dwelling_density = { weight = 0.5 }",
+            &[
+                "p.toml:37: `indicators.dwelling_density`",
+                "takes a plain weight",
+            ],
+        ),
+        (
+            "street_access = 0.2",
+            "street_access = 0.2\nIncome = 0.3",
+            &[
+                "`indicators.Income`",
+                "neither a built-in indicator",
+                "slug",
+            ],
+        ),
+        (
+            "street_access = 0.2",
+            "street_access = 0.2\nincome = { weight = 0.3, normalize = \"minmax\" }",
+            &["p.toml:40: `indicators.income.normalize`", "unknown key"],
+        ),
+        (
+            "street_access = 0.2",
+            "street_access = 0.2\nincome = { weight = 1.3 }",
+            &["`indicators.income.weight`", "1.3 is out of range (0 to 1)"],
+        ),
+        (
+            "street_access = 0.2",
+            "street_access = 0.2\nincome = { weight = 0.3, normalise = \"zscore\" }",
+            &[
+                "`indicators.income.normalise`",
+                "\"percentile\" or \"minmax\"",
+            ],
+        ),
+        (
+            "street_access = 0.2",
+            "street_access = 0.2\nincome = { invert = true }",
+            &["`indicators.income.weight`", "missing"],
+        ),
+        (
+            "street_access = 0.2",
+            "street_access = 0.2\nincome = \"high\"",
+            &["`indicators.income`", "must be a number, not string"],
+        ),
         (
             "id = \"isolated-own-home\"",
             "id = \"Isolated Home\"",
@@ -91,6 +136,43 @@ fn bad_profiles_are_refused_naming_file_line_and_key() {
             assert!(e.contains(w), "{from} -> {to}: `{e}` lacks `{w}`");
         }
     }
+}
+
+#[test]
+fn imported_layers_are_weighted_by_name_in_the_indicators_table() {
+    let text = BASE.replacen(
+        "street_access = 0.2",
+        "street_access = 0.2\nunemployment_rate = 0.4\nincome = { weight = 0.3, normalise = \"minmax\", invert = true }",
+        1,
+    );
+    let p = Profile::parse(&text, "p.toml", &tax()).unwrap();
+    assert_eq!(p.indicators.len(), 3);
+    assert_eq!(p.file, "p.toml");
+    assert_eq!(
+        p.layers["unemployment_rate"],
+        LayerWeight {
+            weight: 0.4,
+            normalise: Normalise::Percentile,
+            invert: false,
+            line: 40
+        }
+    );
+    assert_eq!(
+        p.layers["income"],
+        LayerWeight {
+            weight: 0.3,
+            normalise: Normalise::Minmax,
+            invert: true,
+            line: 41
+        }
+    );
+    // The shipped profiles weight no imported layer.
+    assert!(
+        Profile::builtin(&tax())
+            .unwrap()
+            .iter()
+            .all(|p| p.layers.is_empty())
+    );
 }
 
 #[test]

@@ -5,8 +5,10 @@
 //! With `P_q` the profile's points for question q:
 //! * housing (1): amount = min(1, dwellings / saturation); each group g gives
 //!   `P_1 × amount × w_g × share_g` (share of the cell's dwellings in g).
-//! * indicators (2): each indicator j gives `P_2 × w_j × x_j / Σw`, with x_j in 0–1 (see
-//!   [`Indicator`]).
+//! * indicators (2): each indicator j gives `P_2 × w_j × x_j / Σw`, with x_j in 0–1: a built-in
+//!   [`Indicator`], or an imported layer's value normalised across the table's cells that have
+//!   one ([`Normalise`]: percentile rank by default, or min–max; optionally inverted), 0 where
+//!   the cell has none. Σw sums the weights of both kinds.
 //! * places (3): each weighted kind k gives `P_3 × w_k × decay_k(nearest_k, radius_k) / Σw`.
 //! * partners (4) and channels (5): `P × min(1, distinct places of that role within the count
 //!   radius / saturation)`.
@@ -16,7 +18,8 @@
 use crate::CellsError;
 use crate::features::{CellFeatures, CellTable};
 use crate::housing::HousingGroup;
-use crate::profile::{Indicator, Profile};
+use crate::indicators::IndicatorLayer;
+use crate::profile::{Indicator, LayerWeight, Normalise, Profile};
 use feltkart_model::PlaceRole;
 use h3o::CellIndex;
 use rayon::prelude::*;
@@ -86,13 +89,94 @@ impl CellScore {
     }
 }
 
-/// Profile place kinds resolved to the table's kind indices.
-struct Resolved {
-    places: Vec<(usize, String, crate::profile::PlaceWeight)>,
-    place_weight_sum: f64,
+/// An imported layer resolved to the table: per cell (table order) its value and its 0–1 score.
+struct LayerColumn<'a> {
+    layer: &'a IndicatorLayer,
+    weight: LayerWeight,
+    per_cell: Vec<Option<(f64, f64)>>,
 }
 
-fn resolve(table: &CellTable, profile: &Profile) -> Result<Resolved, CellsError> {
+/// Profile place kinds resolved to the table's kind indices, and imported layers to columns.
+struct Resolved<'a> {
+    places: Vec<(usize, String, crate::profile::PlaceWeight)>,
+    place_weight_sum: f64,
+    layers: Vec<LayerColumn<'a>>,
+}
+
+/// `values` normalised to 0–1 by `how` (see [`Normalise`]); a set without spread gives ½.
+#[allow(clippy::cast_precision_loss)]
+fn normalise(values: &[Option<f64>], how: Normalise, invert: bool) -> Vec<Option<f64>> {
+    let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {
+        return vec![None; values.len()];
+    };
+    let n = sorted.len();
+    values
+        .iter()
+        .map(|v| {
+            let v = (*v)?;
+            let x = match how {
+                _ if hi <= lo => 0.5,
+                Normalise::Minmax => (v - lo) / (hi - lo),
+                Normalise::Percentile => {
+                    let below = sorted.partition_point(|&y| y < v);
+                    let ties = sorted.partition_point(|&y| y <= v) - below;
+                    (below as f64 + (ties as f64 - 1.0) / 2.0) / (n as f64 - 1.0)
+                }
+            };
+            Some(if invert { 1.0 - x } else { x })
+        })
+        .collect()
+}
+
+fn resolve_layers<'a>(
+    table: &CellTable,
+    profile: &Profile,
+    layers: &'a [IndicatorLayer],
+) -> Result<Vec<LayerColumn<'a>>, CellsError> {
+    let mut out = Vec::new();
+    for (name, w) in &profile.layers {
+        let Some(layer) = layers.iter().find(|l| &l.name == name) else {
+            let loaded: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+            return Err(CellsError::UnknownLayer {
+                file: profile.file.clone(),
+                line: w.line,
+                key: format!("indicators.{name}"),
+                loaded: if loaded.is_empty() {
+                    "none".into()
+                } else {
+                    loaded.join(", ")
+                },
+            });
+        };
+        if layer.resolution != table.resolution {
+            return Err(CellsError::LayerResolution {
+                layer: name.clone(),
+                layer_resolution: layer.resolution,
+                cells: table.resolution,
+            });
+        }
+        let raw: Vec<Option<f64>> = table
+            .cells
+            .iter()
+            .map(|c| layer.values.get(&c.cell).copied())
+            .collect();
+        let x = normalise(&raw, w.normalise, w.invert);
+        out.push(LayerColumn {
+            layer,
+            weight: *w,
+            per_cell: raw.into_iter().zip(x).map(|(r, x)| r.zip(x)).collect(),
+        });
+    }
+    Ok(out)
+}
+
+fn resolve<'a>(
+    table: &CellTable,
+    profile: &Profile,
+    layers: &'a [IndicatorLayer],
+) -> Result<Resolved<'a>, CellsError> {
     let mut places = Vec::new();
     for (name, w) in &profile.places {
         let Some(k) = table.place_kinds.iter().position(|n| n == name) else {
@@ -107,6 +191,7 @@ fn resolve(table: &CellTable, profile: &Profile) -> Result<Resolved, CellsError>
     Ok(Resolved {
         places,
         place_weight_sum,
+        layers: resolve_layers(table, profile, layers)?,
     })
 }
 
@@ -124,7 +209,13 @@ fn part(parts: &mut Vec<Part>, question: Question, feature: &str, points: f64, d
 /// Distance from a cell centre to the street at which street access reaches 0, metres.
 const STREET_ACCESS_ZERO_M: f64 = 200.0;
 
-fn score_one(c: &CellFeatures, table: &CellTable, profile: &Profile, r: &Resolved) -> CellScore {
+fn score_one(
+    i: usize,
+    c: &CellFeatures,
+    table: &CellTable,
+    profile: &Profile,
+    r: &Resolved<'_>,
+) -> CellScore {
     let mut parts = Vec::new();
     let pts = &profile.points;
     let h = &c.housing;
@@ -142,7 +233,8 @@ fn score_one(c: &CellFeatures, table: &CellTable, profile: &Profile, r: &Resolve
             detail,
         );
     }
-    let wsum: f64 = profile.indicators.values().sum();
+    let wsum: f64 = profile.indicators.values().sum::<f64>()
+        + r.layers.iter().map(|l| l.weight.weight).sum::<f64>();
     if wsum > 0.0 {
         for (&ind, &w) in &profile.indicators {
             let (x, detail) = match ind {
@@ -178,6 +270,23 @@ fn score_one(c: &CellFeatures, table: &CellTable, profile: &Profile, r: &Resolve
                 pts.indicators * w * x / wsum,
                 detail,
             );
+        }
+        for l in &r.layers {
+            if let Some(Some((raw, x))) = l.per_cell.get(i) {
+                let how = match (l.weight.normalise, l.weight.invert) {
+                    (Normalise::Percentile, false) => "percentile rank",
+                    (Normalise::Percentile, true) => "inverted percentile rank",
+                    (Normalise::Minmax, false) => "min-max",
+                    (Normalise::Minmax, true) => "inverted min-max",
+                };
+                part(
+                    &mut parts,
+                    Question::Indicators,
+                    &l.layer.name,
+                    pts.indicators * l.weight.weight * x / wsum,
+                    format!("{}, {}: {raw}, {how} {x:.2}", l.layer.source, l.layer.year),
+                );
+            }
         }
     }
     if r.place_weight_sum > 0.0 {
@@ -237,18 +346,36 @@ fn score_one(c: &CellFeatures, table: &CellTable, profile: &Profile, r: &Resolve
     }
 }
 
-/// Score every cell of `table` under `profile`, in the table's order (sorted by cell).
-///
-/// Complexity: O(C (G + I + K)) for C cells and the profile's G groups, I indicators and K
-/// place kinds; parallel with rayon; deterministic.
+/// Score every cell of `table` under `profile`, in the table's order (sorted by cell), with no
+/// imported indicator layers: [`score_cells_with_layers`] with none.
 ///
 /// # Errors
-/// [`CellsError::UnknownPlaceKind`] when the profile weights a kind the table lacks.
+/// As [`score_cells_with_layers`]; a profile that weights an imported layer is refused.
 pub fn score_cells(table: &CellTable, profile: &Profile) -> Result<Vec<CellScore>, CellsError> {
-    let r = resolve(table, profile)?;
+    score_cells_with_layers(table, profile, &[])
+}
+
+/// Score every cell of `table` under `profile`, in the table's order (sorted by cell); the
+/// profile's imported indicators are looked up by name in `layers` (others are ignored).
+///
+/// Complexity: O(C (G + I + K)) for C cells and the profile's G groups, I indicators and K
+/// place kinds, plus O(L C log C) to normalise L layers; parallel with rayon; deterministic.
+///
+/// # Errors
+/// [`CellsError::UnknownPlaceKind`] when the profile weights a kind the table lacks;
+/// [`CellsError::UnknownLayer`] when it weights a layer not in `layers` (naming the profile
+/// file, the key and the loaded layers); [`CellsError::LayerResolution`] for a layer at
+/// another resolution than the table.
+pub fn score_cells_with_layers(
+    table: &CellTable,
+    profile: &Profile,
+    layers: &[IndicatorLayer],
+) -> Result<Vec<CellScore>, CellsError> {
+    let r = resolve(table, profile, layers)?;
     Ok(table
         .cells
         .par_iter()
-        .map(|c| score_one(c, table, profile, &r))
+        .enumerate()
+        .map(|(i, c)| score_one(i, c, table, profile, &r))
         .collect())
 }

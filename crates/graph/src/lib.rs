@@ -9,7 +9,7 @@ mod snap;
 
 pub use build::{BuildOptions, GraphStats, Rule, build};
 pub use invariants::InvariantError;
-pub use paths::{Adjacency, Path, ShortestPaths};
+pub use paths::{Adjacency, Path, Scratch, ShortestPaths};
 pub use snap::{Snap, SnapIndex};
 
 use feltkart_model::{HighwayClass, LonLat, OsmNodeId, OsmWayId};

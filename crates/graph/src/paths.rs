@@ -3,7 +3,9 @@
 //! this one adds what planners need (several sources, a cutoff, predecessors for paths, a cost
 //! closure) and indexes vertices by position instead of hashing them.
 //!
-//! Complexity: O((V + E) log V) per query; memory O(V + E).
+//! Complexity: O((V + E) log V) per query; memory O(V + E). [`Adjacency::ball`] is the bounded
+//! search for many small queries: O(b log b) for the b vertices within its cutoff, with scratch
+//! memory ([`Scratch`]) reused between calls instead of O(V) per call.
 
 use crate::{GEdge, GNode};
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
@@ -63,6 +65,21 @@ pub struct ShortestPaths {
     pub via: Vec<Option<EdgeIndex>>,
 }
 
+/// Reusable memory for [`Adjacency::ball`] (one per thread): distances are reset only where the
+/// previous search touched them. Make one with [`Adjacency::scratch`].
+#[derive(Clone, Debug)]
+pub struct Scratch {
+    dist: Vec<f64>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Item>,
+}
+
+impl std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "({}, {})", self.0, self.1)
+    }
+}
+
 /// A walk through the graph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Path {
@@ -109,6 +126,81 @@ impl Adjacency {
     #[must_use]
     pub fn node_count(&self) -> usize {
         self.offsets.len() - 1
+    }
+
+    /// The edges incident to `v` (each loop twice), in a fixed order; empty for a vertex not in
+    /// the graph.
+    pub fn incident_edges(&self, v: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
+        let i = v.index();
+        let arcs = match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.arcs[a as usize..b as usize],
+            _ => &[],
+        };
+        arcs.iter().map(|a| EdgeIndex::new(a.edge as usize))
+    }
+
+    /// Fresh scratch memory for [`Adjacency::ball`] on this table. O(V).
+    #[must_use]
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            dist: vec![f64::INFINITY; self.node_count()],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Bounded Dijkstra from `sources` (vertex, initial metres) up to `cutoff` metres
+    /// (inclusive): calls `visit(vertex, metres)` once per settled vertex, nearest first, and
+    /// touches only the vertices it reaches. Sources beyond the cutoff or outside the graph are
+    /// ignored. `scratch` must come from this table's [`Adjacency::scratch`] (a scratch of
+    /// another size is replaced); its contents between calls do not matter.
+    ///
+    /// Complexity: O(b log b) for the b vertices within the cutoff, with no O(V) reset.
+    pub fn ball(
+        &self,
+        sources: &[(NodeIndex, f64)],
+        cutoff: f64,
+        scratch: &mut Scratch,
+        mut visit: impl FnMut(NodeIndex, f64),
+    ) {
+        let s = scratch;
+        if s.dist.len() == self.node_count() {
+            for &v in &s.touched {
+                s.dist[v as usize] = f64::INFINITY;
+            }
+        } else {
+            *s = self.scratch();
+        }
+        s.touched.clear();
+        s.heap.clear();
+        for &(v, d) in sources {
+            let i = v.index();
+            if i < s.dist.len() && d <= cutoff && d < s.dist[i] {
+                if s.dist[i].is_infinite() {
+                    s.touched.push(i as u32);
+                }
+                s.dist[i] = d;
+                s.heap.push(Item(d, i as u32));
+            }
+        }
+        while let Some(Item(d, v)) = s.heap.pop() {
+            let vi = v as usize;
+            if d > s.dist[vi] {
+                continue;
+            }
+            visit(NodeIndex::new(vi), d);
+            for arc in &self.arcs[self.offsets[vi] as usize..self.offsets[vi + 1] as usize] {
+                let nd = d + arc.length_m;
+                let t = arc.target as usize;
+                if nd <= cutoff && nd < s.dist[t] {
+                    if s.dist[t].is_infinite() {
+                        s.touched.push(arc.target);
+                    }
+                    s.dist[t] = nd;
+                    s.heap.push(Item(nd, arc.target));
+                }
+            }
+        }
     }
 
     /// Dijkstra from `sources` (vertex, initial cost), with edge lengths in metres as cost,

@@ -237,3 +237,99 @@ fn snapping_finds_the_nearest_edge_and_the_offset_along_it() {
         from_source
     );
 }
+
+/// A 10 × 6 street grid (nodes `10 y + x`), every crossing a junction.
+fn grid() -> crate::WalkGraph {
+    let mut ways = Vec::new();
+    for y in 0..6 {
+        let row: Vec<i64> = (0..10).map(|x| 10 * y + x).collect();
+        ways.push(way(100 + y, &row, "row"));
+    }
+    for x in 0..10 {
+        let col: Vec<i64> = (0..6).map(|y| 10 * y + x).collect();
+        ways.push(way(200 + x, &col, "column"));
+    }
+    build(&extract(ways), BuildOptions::default())
+}
+
+/// `ball`'s settled vertices as a distance vector (infinity elsewhere), checking it settles
+/// each vertex once, nearest first, and that `incident_edges` lists the vertex's edges.
+fn ball_dist(
+    g: &crate::WalkGraph,
+    adj: &crate::Adjacency,
+    sources: &[(NodeIndex, f64)],
+    cutoff: f64,
+    scratch: &mut crate::Scratch,
+) -> Vec<f64> {
+    let mut dist = vec![f64::INFINITY; g.graph.node_count()];
+    let mut last = f64::NEG_INFINITY;
+    adj.ball(sources, cutoff, scratch, |v, d| {
+        assert!(dist[v.index()].is_infinite(), "{v:?} settled twice");
+        assert!(d >= last, "not nearest first");
+        last = d;
+        dist[v.index()] = d;
+        let mut mine: Vec<_> = adj.incident_edges(v).collect();
+        let mut theirs: Vec<_> = g
+            .graph
+            .edges(v)
+            .map(|e| petgraph::visit::EdgeRef::id(&e))
+            .collect();
+        mine.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(mine, theirs);
+    });
+    dist
+}
+
+#[test]
+fn ball_agrees_with_lengths_from_within_the_cutoff_and_reuses_its_scratch() {
+    let g = grid();
+    let adj = g.adjacency();
+    let v = |n| vertex(&g, n);
+    let queries: Vec<(Vec<(NodeIndex, f64)>, f64)> = vec![
+        (vec![(v(0), 0.0)], 250.0),
+        (vec![(v(55), 0.0)], 1e9),
+        (vec![(v(23), 12.5), (v(24), 40.0)], 180.0),
+        (vec![(v(7), 0.0), (v(50), 3.0)], 64.0),
+        (vec![(v(33), 0.0)], 0.0),
+        (vec![(v(33), 90.0)], 80.0), // the source itself lies beyond the cutoff
+        (vec![(NodeIndex::new(10_000), 0.0)], 500.0), // not in the graph
+    ];
+    let mut shared = adj.scratch();
+    let mut results = Vec::new();
+    for (sources, cutoff) in &queries {
+        let want: Vec<f64> = adj.lengths_from(
+            &sources
+                .iter()
+                .copied()
+                .filter(|&(_, d)| d <= *cutoff)
+                .collect::<Vec<_>>(),
+            Some(*cutoff),
+        );
+        let got = ball_dist(&g, &adj, sources, *cutoff, &mut shared);
+        assert_eq!(got, want, "{sources:?} within {cutoff}");
+        let fresh = ball_dist(&g, &adj, sources, *cutoff, &mut adj.scratch());
+        assert_eq!(
+            got, fresh,
+            "{sources:?}: reused scratch differs from a fresh one"
+        );
+        results.push(got);
+    }
+    assert!(results[0].iter().any(|d| d.is_finite()) && results[0].iter().any(|d| d.is_infinite()));
+    assert!(results[1].iter().all(|d| d.is_finite()));
+    assert!(results[5].iter().all(|d| d.is_infinite()));
+    assert!(results[6].iter().all(|d| d.is_infinite()));
+    // The same queries again, in reverse order, on the used scratch: the same results.
+    for (i, (sources, cutoff)) in queries.iter().enumerate().rev() {
+        assert_eq!(
+            ball_dist(&g, &adj, sources, *cutoff, &mut shared),
+            results[i]
+        );
+    }
+    // A scratch of another table is replaced, not misused.
+    let mut small = crate::Adjacency::new(&petgraph::graph::UnGraph::default()).scratch();
+    assert_eq!(
+        ball_dist(&g, &adj, &queries[0].0, queries[0].1, &mut small),
+        results[0]
+    );
+}
