@@ -24,6 +24,9 @@ enum Command {
     Score(cmd::score::Args),
     /// Rank districts for a profile, with top features, partners and channels (GeoJSON + CSV).
     Districts(cmd::districts::Args),
+    /// Area statistics (mapping question 2) for an atlas's cells.
+    #[command(subcommand)]
+    Indicators(cmd::indicators::Command),
     /// Run the demo on the shipped sample data.
     Demo(cmd::demo::Args),
 }
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Stats(a) => cmd::stats::run(&a),
         Command::Score(a) => cmd::score::run(&a),
         Command::Districts(a) => cmd::districts::run(&a),
+        Command::Indicators(c) => cmd::indicators::run(&c),
         Command::Demo(a) => cmd::demo::run(&a),
     };
     match result {

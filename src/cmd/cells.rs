@@ -2,7 +2,7 @@
 
 use anyhow::{Context, anyhow, bail};
 use feltkart_atlas::Atlas;
-use feltkart_cells::{CellOptions, CellTable, HousingConfig, Profile};
+use feltkart_cells::{CellOptions, CellScore, CellTable, HousingConfig, IndicatorLayer, Profile};
 use feltkart_osm::Taxonomy;
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,19 @@ pub struct Scoring {
     pub taxonomy: Taxonomy,
     /// Per-cell features.
     pub table: CellTable,
+    /// Imported indicator layers (`feltkart indicators import`), if any.
+    pub layers: Vec<IndicatorLayer>,
+}
+
+impl Scoring {
+    /// Scores of every cell for `p`, with the imported layers.
+    pub fn scores(&self, p: &Profile) -> anyhow::Result<Vec<CellScore>> {
+        Ok(feltkart_cells::score_cells_with_layers(
+            &self.table,
+            p,
+            &self.layers,
+        )?)
+    }
 }
 
 /// Read the taxonomy (shipped or `path`).
@@ -62,6 +75,7 @@ pub fn features(atlas: Atlas, taxonomy: Taxonomy, resolution: u8) -> anyhow::Res
         atlas,
         taxonomy,
         table,
+        layers: Vec::new(),
     })
 }
 
@@ -69,7 +83,9 @@ pub fn features(atlas: Atlas, taxonomy: Taxonomy, resolution: u8) -> anyhow::Res
 pub fn load(c: &Common) -> anyhow::Result<Scoring> {
     let tax = taxonomy(c.taxonomy.as_deref())?;
     let (atlas, _) = feltkart_atlas::read(&c.atlas)?;
-    features(atlas, tax, c.resolution)
+    let mut s = features(atlas, tax, c.resolution)?;
+    s.layers = feltkart_cells::load_layers_if_present(&feltkart_cells::layers_path(&c.atlas))?;
+    Ok(s)
 }
 
 /// A shipped profile by id, or a profile file.

@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         s.table.resolution
     )?;
     for p in feltkart_cells::Profile::builtin(&s.taxonomy)? {
-        let scores = feltkart_cells::score_cells(&s.table, &p)?;
+        let scores = s.scores(&p)?;
         let cells_geo = feltkart_cells::output::cells_geojson(&s.table, &scores, &p).to_string();
         super::cells::write(&a.out, &format!("cells-{}.geojson", p.id), &cells_geo)?;
         super::cells::write(

@@ -23,7 +23,7 @@ pub fn rank(
     p: &Profile,
     out: &std::path::Path,
 ) -> anyhow::Result<(Vec<DistrictReport>, PathBuf, PathBuf)> {
-    let scores = feltkart_cells::score_cells(&s.table, p)?;
+    let scores = s.scores(p)?;
     let opts = DistrictOptions::default();
     let districts = &s.atlas.extract.districts;
     let assignment = feltkart_cells::assign_districts(&s.table, districts, &opts)?;

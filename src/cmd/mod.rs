@@ -3,6 +3,7 @@
 pub mod cells;
 pub mod demo;
 pub mod districts;
+pub mod indicators;
 pub mod ingest;
 pub mod score;
 pub mod stats;

@@ -19,7 +19,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let s = load(&a.common)?;
     nonempty(&s)?;
     let p = profile(&a.common.profile, &s.taxonomy)?;
-    let scores = feltkart_cells::score_cells(&s.table, &p)?;
+    let scores = s.scores(&p)?;
     let geo = write(
         &a.common.out,
         &format!("cells-{}.geojson", p.id),
@@ -33,9 +33,15 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let mut best: Vec<&feltkart_cells::CellScore> = scores.iter().collect();
     best.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.cell.cmp(&y.cell)));
     let mut out = std::io::stdout().lock();
+    let layers: Vec<&str> = s.layers.iter().map(|l| l.name.as_str()).collect();
+    let layers = if layers.is_empty() {
+        "none".to_owned()
+    } else {
+        layers.join(", ")
+    };
     writeln!(
         out,
-        "{} ({}, revision {}): {} cells at resolution {}",
+        "{} ({}, revision {}): {} cells at resolution {}; imported indicator layers: {layers}",
         p.label,
         p.id,
         p.revision,

@@ -257,3 +257,130 @@ fn every_residential_building_centroid_falls_in_a_valid_scored_cell() {
         assert!(buildings > 100, "{name}: {buildings} buildings checked");
     }
 }
+
+#[test]
+fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("monaco.atlas");
+    let atlas_s = atlas.to_str().unwrap();
+    let out = dir.path().to_str().unwrap();
+    assert!(
+        run(&[
+            "ingest",
+            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+            "-o",
+            atlas_s,
+            "-q"
+        ])
+        .status
+        .success()
+    );
+
+    // A statistics table by point (lon, lat): two areas of Monaco with different rates.
+    let csv_path = dir.path().join("rates.csv");
+    std::fs::write(
+        &csv_path,
+        "lon,lat,rate\n7.4200,43.7330,12.5\n7.4250,43.7390,3.0\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "indicators",
+        "import",
+        csv_path.to_str().unwrap(),
+        "--atlas",
+        atlas_s,
+        "--name",
+        "unemployment_rate",
+        "--source",
+        "Test statistics",
+        "--year",
+        "2024",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let layers_file = dir.path().join("monaco.indicators.json");
+    assert!(layers_file.exists());
+    let before = std::fs::read(&layers_file).unwrap();
+
+    // A profile that weights the layer: its cells' explanations name it.
+    let profile = std::fs::read_to_string(common::root().join("data/profiles/young-people.toml"))
+        .unwrap()
+        .replace(
+            "street_access = 0.2\n",
+            "street_access = 0.2\nunemployment_rate = 0.5\n",
+        );
+    let profile_path = dir.path().join("with-rate.toml");
+    std::fs::write(&profile_path, profile).unwrap();
+    let o = run(&[
+        "score",
+        "--atlas",
+        atlas_s,
+        "--profile",
+        profile_path.to_str().unwrap(),
+        "-o",
+        out,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("imported indicator layers: unemployment_rate"),
+        "{stdout}"
+    );
+    let csv_out = std::fs::read_to_string(dir.path().join("cells-young-people.csv")).unwrap();
+    assert!(
+        csv_out.contains("from unemployment_rate (Test statistics, 2024"),
+        "layer named in explanations"
+    );
+
+    // Bad input: a non-numeric value in row 3 is refused with file, row and column; nothing written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "lon,lat,rate\n7.4200,43.7330,12.5\n7.4250,43.7390,many\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "indicators",
+        "import",
+        bad.to_str().unwrap(),
+        "--atlas",
+        atlas_s,
+        "--name",
+        "other",
+        "--source",
+        "x",
+        "--year",
+        "2024",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("bad.csv") && err.contains("row 3") && err.contains("rate"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&layers_file).unwrap(),
+        before,
+        "a refused import leaves the layers file as it was"
+    );
+
+    // Swapped lat/lon is called out.
+    let swapped = dir.path().join("swapped.csv");
+    std::fs::write(&swapped, "lon,lat,rate\n43.7330,7.4200,12.5\n").unwrap();
+    let o = run(&[
+        "indicators",
+        "import",
+        swapped.to_str().unwrap(),
+        "--atlas",
+        atlas_s,
+        "--name",
+        "other",
+        "--source",
+        "x",
+        "--year",
+        "2024",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("swapped") && err.contains("row 2"), "{err}");
+}

@@ -97,7 +97,7 @@ pub fn place_access(
             if sources.is_empty() {
                 Vec::new()
             } else {
-                adjacency.distances(&sources, Some(opts.max_walk_m)).dist
+                adjacency.lengths_from(&sources, Some(opts.max_walk_m))
             }
         })
         .collect();
