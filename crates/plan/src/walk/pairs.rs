@@ -1,0 +1,149 @@
+//! Several pairs on the same day: K walks with (almost) no street walked twice across pairs.
+//!
+//! Sequential planning: pair `i` plans with the value of every edge walked by pairs before it
+//! set to zero. Then a repair pass: each pair in turn re-plans with the edges of all the others
+//! set to zero (and another seed), and the new walk is kept if the pairs together collect more
+//! distinct value. Streets are shared only where a pair has to cross another's walk to reach its
+//! own streets (or, with a bad start, back to its end); [`shared_fraction`] measures it.
+
+use super::problem::{Walk, WalkError, WalkProblem};
+use super::search::SearchOptions;
+use super::solve::plan_walk_with;
+use feltkart_graph::WalkGraph;
+
+/// Plan one walk per problem (same graph; each problem its own start, end, budget and seed;
+/// the edge values of the first problem are used for all, so give them all the same values).
+///
+/// Complexity: 2K single-walk plans.
+///
+/// # Errors
+/// The first problem's [`WalkError`].
+pub fn plan_pairs(
+    g: &WalkGraph,
+    problems: &[WalkProblem],
+    opts: &SearchOptions,
+) -> Result<Vec<Walk>, WalkError> {
+    let Some(first) = problems.first() else {
+        return Ok(Vec::new());
+    };
+    let values = &first.edge_value;
+    let ne = g.graph.edge_count();
+    // How many pairs walk each edge.
+    let mut count = vec![0u32; ne];
+    let zeroed = |count: &[u32], own: Option<&Walk>, p: &WalkProblem| -> WalkProblem {
+        let mut own_count = vec![0u32; ne];
+        if let Some(w) = own {
+            for &e in &w.edges {
+                own_count[e.index()] = 1;
+            }
+        }
+        let mut q = p.clone();
+        q.edge_value = values
+            .iter()
+            .enumerate()
+            .map(|(e, &v)| {
+                if count.get(e).copied().unwrap_or(0) > own_count[e] {
+                    0.0
+                } else {
+                    v
+                }
+            })
+            .collect();
+        q
+    };
+    let mut walks = Vec::with_capacity(problems.len());
+    for p in problems {
+        let q = zeroed(&count, None, p);
+        let w = plan_walk_with(g, &q, opts)?;
+        mark(&mut count, &w, 1);
+        walks.push(w);
+    }
+    let total = |walks: &[Walk]| distinct_value(values, walks);
+    let mut best = total(&walks);
+    for (i, p) in problems.iter().enumerate() {
+        let mut q = zeroed(&count, Some(&walks[i]), p);
+        q.seed = p.seed.wrapping_add(0x9E37_79B9);
+        let w = plan_walk_with(g, &q, opts)?;
+        let mut trial = walks.clone();
+        trial[i] = w;
+        let v = total(&trial);
+        if v > best + 1e-9 {
+            mark(&mut count, &walks[i], -1);
+            mark(&mut count, &trial[i], 1);
+            walks = trial;
+            best = v;
+        }
+    }
+    // Report each walk's value as its own share: edges it is first to walk (in pair order).
+    let mut seen = vec![false; ne];
+    for (w, p) in walks.iter_mut().zip(problems) {
+        let mut v = 0.0;
+        for &e in &w.edges {
+            if !std::mem::replace(&mut seen[e.index()], true) {
+                v += values[e.index()];
+            }
+        }
+        for &(s, _) in &w.stops {
+            v += p.stops.get(s).map_or(0.0, |s| s.value);
+        }
+        w.value = v;
+    }
+    Ok(walks)
+}
+
+fn mark(count: &mut [u32], w: &Walk, by: i32) {
+    let mut seen = std::collections::HashSet::new();
+    for &e in &w.edges {
+        if seen.insert(e) {
+            let c = &mut count[e.index()];
+            *c = c.saturating_add_signed(by);
+        }
+    }
+}
+
+/// Value of the edges walked by any of the walks, each counted once.
+#[must_use]
+pub fn distinct_value(values: &[f64], walks: &[Walk]) -> f64 {
+    let mut seen = vec![false; values.len()];
+    let mut v = 0.0;
+    for w in walks {
+        for &e in &w.edges {
+            if let Some(s) = seen.get_mut(e.index())
+                && !std::mem::replace(s, true)
+            {
+                v += values[e.index()];
+            }
+        }
+    }
+    v
+}
+
+/// The share of all metres walked (summed over walks) that lie on edges another walk also
+/// uses: 0 when no street is shared, up to 1.
+#[must_use]
+pub fn shared_fraction(g: &WalkGraph, walks: &[Walk]) -> f64 {
+    let ne = g.graph.edge_count();
+    let mut by = vec![u32::MAX; ne];
+    let mut shared = vec![false; ne];
+    for (i, w) in walks.iter().enumerate() {
+        for &e in &w.edges {
+            let b = &mut by[e.index()];
+            if *b == u32::MAX {
+                *b = i as u32;
+            } else if *b != i as u32 {
+                shared[e.index()] = true;
+            }
+        }
+    }
+    let (mut all, mut sh) = (0.0, 0.0);
+    for w in walks {
+        for &e in &w.edges {
+            let len = g.graph[e].length_m;
+            all += len;
+            if shared[e.index()] {
+                sh += len;
+            }
+        }
+    }
+    if all > 0.0 { sh / all } else { 0.0 }
+}

@@ -1,0 +1,364 @@
+//! The heuristic: greedy best value-per-time insertion, then a seeded large-neighbourhood
+//! search (remove a block of consecutive tasks or random tasks, 2-opt the sequence, re-insert
+//! greedily, take the tasks walked over by connections for free), keeping the best route.
+//!
+//! Complexity per iteration: O(C · L) for the insertion (C usable tasks, L route length) plus
+//! O(L²) per 2-opt pass, plus one shortest-path row per new route point (cached).
+
+use super::core::{Instance, Metric, Route, Step, better};
+
+/// Knobs of the local search (the defaults are what the tests and benches use).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SearchOptions {
+    /// Ruin-and-recreate iterations after the greedy construction.
+    pub iterations: usize,
+    /// Largest block of consecutive tasks removed in one iteration.
+    pub max_block: usize,
+    /// Start of the acceptance threshold: a new route is accepted if its value is at least
+    /// `(1 - threshold)` × the current one; the threshold falls linearly to 0.
+    pub threshold: f64,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self {
+            iterations: 300,
+            max_block: 12,
+            threshold: 0.05,
+        }
+    }
+}
+
+/// SplitMix64: a tiny, portable, seeded generator (the walk must not change with a `rand`
+/// upgrade).
+#[derive(Clone, Debug)]
+pub(crate) struct SplitMix(u64);
+
+impl SplitMix {
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x5851_F42D_4C95_7F2D)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+    /// Uniform in [0, 1).
+    #[allow(clippy::cast_precision_loss)]
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Ins {
+    delta: f64,
+    gap: usize,
+    rev: bool,
+}
+
+const NONE: Ins = Ins {
+    delta: f64::INFINITY,
+    gap: 0,
+    rev: false,
+};
+
+/// The search state over one instance.
+pub(crate) struct Solver<'a, M: Metric> {
+    inst: &'a Instance,
+    m: &'a mut M,
+    cand: Vec<u32>,
+    in_route: Vec<bool>,
+    buf: Vec<(u32, bool)>,
+}
+
+impl<'a, M: Metric> Solver<'a, M> {
+    pub fn new(inst: &'a Instance, m: &'a mut M) -> Self {
+        m.ensure(inst.start);
+        m.ensure(inst.end);
+        let cand = (0..inst.tasks.len() as u32)
+            .filter(|&t| inst.tasks[t as usize].value > 0.0 && inst.usable(m, t))
+            .collect();
+        Self {
+            inst,
+            m,
+            cand,
+            in_route: vec![false; inst.tasks.len()],
+            buf: Vec::new(),
+        }
+    }
+
+    /// The empty route.
+    pub fn empty(&self) -> Route {
+        self.inst.route(&*self.m, Vec::new())
+    }
+
+    /// Usable tasks (positive value, fit alone in the budget).
+    pub fn candidates(&self) -> &[u32] {
+        &self.cand
+    }
+
+    fn mark(&mut self, r: &Route) {
+        self.in_route.fill(false);
+        for &(t, _) in &r.seq {
+            self.in_route[t as usize] = true;
+        }
+    }
+
+    fn ensure_step(&mut self, s: Step) {
+        let (a, b) = self.inst.ends(s);
+        self.m.ensure(a);
+        self.m.ensure(b);
+    }
+
+    #[inline]
+    fn at_gap(&self, t: u32, x: u32, y: u32, base: f64) -> (f64, bool) {
+        let k = &self.inst.tasks[t as usize];
+        let fwd = self.m.d(x, k.a) + k.service + self.m.d(y, k.b) - base;
+        if k.a == k.b {
+            return (fwd, false);
+        }
+        let bwd = self.m.d(x, k.b) + k.service + self.m.d(y, k.a) - base;
+        if bwd < fwd { (bwd, true) } else { (fwd, false) }
+    }
+
+    fn best_over(&self, t: u32, gaps: &[(u32, u32, f64)]) -> Ins {
+        let mut best = NONE;
+        for (g, &(x, y, base)) in gaps.iter().enumerate() {
+            let (delta, rev) = self.at_gap(t, x, y, base);
+            if delta < best.delta {
+                best = Ins { delta, gap: g, rev };
+            }
+        }
+        best
+    }
+
+    fn gaps(&self, seq: &[Step]) -> Vec<(u32, u32, f64)> {
+        (0..=seq.len())
+            .map(|g| {
+                let (x, y) = (self.inst.before(seq, g), self.inst.after(seq, g));
+                (x, y, self.m.d(x, y))
+            })
+            .collect()
+    }
+
+    /// Greedy insertion of free usable tasks by best value per added second until nothing fits.
+    /// With a generator, the score is randomised a little (value^1 / delta^alpha with a random
+    /// alpha, times a random factor per task) to diversify the search.
+    /// Tasks marked in `tabu` are not inserted (they may still be walked over and absorbed).
+    pub fn repair(&mut self, r: &mut Route, rng: Option<&mut SplitMix>, tabu: &[u32]) {
+        self.mark(r);
+        for &t in tabu {
+            self.in_route[t as usize] = true;
+        }
+        let mut free: Vec<u32> = self
+            .cand
+            .iter()
+            .copied()
+            .filter(|&t| !self.in_route[t as usize])
+            .collect();
+        let mut gaps = self.gaps(&r.seq);
+        let mut best: Vec<Ins> = free.iter().map(|&t| self.best_over(t, &gaps)).collect();
+        let mut random_first = None;
+        let (alpha, mut noise) = match rng {
+            None => (1.0_f64, Vec::new()),
+            Some(rng) => {
+                if rng.unit() < 0.3 {
+                    random_first = Some(rng.next_u64());
+                }
+                let alpha: f64 = [0.0, 0.5, 1.0, 1.0, 1.5, 2.0][rng.below(6)];
+                let amp = [0.1, 0.3, 1.0][rng.below(3)];
+                (alpha, free.iter().map(|_| 1.0 + amp * rng.unit()).collect())
+            }
+        };
+        loop {
+            let slack = self.inst.budget - r.cost;
+            let mut pick: Option<usize> = None;
+            let mut top = f64::NEG_INFINITY;
+            for (i, b) in best.iter().enumerate() {
+                if b.delta <= slack + 1e-9 {
+                    let d = b.delta.max(1e-6);
+                    let d = if (alpha - 1.0).abs() < 1e-12 {
+                        d
+                    } else {
+                        d.powf(alpha)
+                    };
+                    let mut score = self.inst.tasks[free[i] as usize].value / d;
+                    if let Some(f) = noise.get(i) {
+                        score *= f;
+                    }
+                    if score > top {
+                        top = score;
+                        pick = Some(i);
+                    }
+                }
+            }
+            if let Some(u) = random_first.take() {
+                let fits: Vec<usize> = (0..best.len())
+                    .filter(|&i| best[i].delta <= slack + 1e-9)
+                    .collect();
+                if !fits.is_empty() {
+                    pick = Some(fits[(u % fits.len() as u64) as usize]);
+                }
+            }
+            let Some(i) = pick else { break };
+            let t = free.swap_remove(i);
+            let ins = best.swap_remove(i);
+            if !noise.is_empty() {
+                noise.swap_remove(i);
+            }
+            let step = (t, ins.rev);
+            self.ensure_step(step);
+            r.seq.insert(ins.gap, step);
+            r.cost += ins.delta;
+            r.value += self.inst.tasks[t as usize].value;
+            self.in_route[t as usize] = true;
+            let g = ins.gap;
+            let (a, b) = self.inst.ends(step);
+            let (x, _, _) = gaps[g];
+            let (_, y, _) = gaps[g];
+            gaps[g] = (x, a, self.m.d(x, a));
+            gaps.insert(g + 1, (b, y, self.m.d(y, b)));
+            for j in 0..free.len() {
+                if best[j].gap == g {
+                    best[j] = self.best_over(free[j], &gaps);
+                    continue;
+                }
+                if best[j].gap > g {
+                    best[j].gap += 1;
+                }
+                for ng in [g, g + 1] {
+                    let (xx, yy, base) = gaps[ng];
+                    let (delta, rev) = self.at_gap(free[j], xx, yy, base);
+                    if delta < best[j].delta {
+                        best[j] = Ins {
+                            delta,
+                            gap: ng,
+                            rev,
+                        };
+                    }
+                }
+            }
+        }
+        *r = self.inst.route(&*self.m, std::mem::take(&mut r.seq));
+        self.mark(r);
+    }
+
+    /// 2-opt on the sequence of tasks (reversing a block also flips each task's direction),
+    /// first improvement, until no move shortens the route.
+    pub fn two_opt(&mut self, r: &mut Route) {
+        let n = r.seq.len();
+        for _ in 0..20 {
+            let mut improved = false;
+            for i in 0..n {
+                let p = self.inst.before(&r.seq, i);
+                for j in i..n {
+                    let si = self.inst.ends(r.seq[i]).0;
+                    let ej = self.inst.ends(r.seq[j]).1;
+                    let q = self.inst.after(&r.seq, j + 1);
+                    let delta =
+                        self.m.d(p, ej) + self.m.d(q, si) - self.m.d(p, si) - self.m.d(q, ej);
+                    if delta < -1e-7 {
+                        r.seq[i..=j].reverse();
+                        for s in &mut r.seq[i..=j] {
+                            s.1 = !s.1;
+                        }
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        *r = self.inst.route(&*self.m, std::mem::take(&mut r.seq));
+    }
+
+    /// Put the tasks that connections walk over into the route where they are walked (the
+    /// cost does not change; the value grows).
+    pub fn absorb(&mut self, r: &mut Route) {
+        self.mark(r);
+        let mut out = Vec::with_capacity(r.seq.len());
+        let mut at = self.inst.start;
+        for g in 0..=r.seq.len() {
+            let y = self.inst.after(&r.seq, g);
+            self.buf.clear();
+            self.m.connector_tasks(at, y, &mut self.buf);
+            for k in 0..self.buf.len() {
+                let s = self.buf[k];
+                if !self.in_route[s.0 as usize] {
+                    self.in_route[s.0 as usize] = true;
+                    self.ensure_step(s);
+                    out.push(s);
+                }
+            }
+            if let Some(&s) = r.seq.get(g) {
+                out.push(s);
+                at = self.inst.ends(s).1;
+            }
+        }
+        if out.len() != r.seq.len() {
+            *r = self.inst.route(&*self.m, out);
+        }
+    }
+
+    /// Remove a block of consecutive tasks (or a few random ones); returns the removed tasks.
+    fn ruin(&mut self, r: &mut Route, rng: &mut SplitMix, max_block: usize) -> Vec<u32> {
+        let n = r.seq.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let q = 1 + rng.below(max_block.min(n));
+        let u = rng.unit();
+        let removed: Vec<u32> = if u < 0.05 {
+            r.seq.drain(..).map(|s| s.0).collect()
+        } else if u < 0.7 {
+            let pos = rng.below(n - q + 1);
+            r.seq.drain(pos..pos + q).map(|s| s.0).collect()
+        } else {
+            (0..q)
+                .map(|_| r.seq.remove(rng.below(r.seq.len())).0)
+                .collect()
+        };
+        *r = self.inst.route(&*self.m, std::mem::take(&mut r.seq));
+        removed
+    }
+
+    /// Greedy construction, then the large-neighbourhood search; the best route found.
+    pub fn run(&mut self, seed: u64, opts: &SearchOptions) -> Route {
+        let mut cur = self.empty();
+        self.repair(&mut cur, None, &[]);
+        self.polish(&mut cur, None, &[]);
+        let mut best = cur.clone();
+        let mut rng = SplitMix::new(seed);
+        let iters = opts.iterations;
+        for it in 0..iters {
+            let mut c = cur.clone();
+            let removed = self.ruin(&mut c, &mut rng, opts.max_block.max(1));
+            let tabu = if rng.unit() < 0.5 { &removed[..] } else { &[] };
+            self.polish(&mut c, Some(&mut rng), tabu);
+            #[allow(clippy::cast_precision_loss)]
+            let thr = opts.threshold * (1.0 - it as f64 / iters as f64);
+            if c.value >= cur.value * (1.0 - thr) || better(&c, &cur) {
+                cur = c;
+            }
+            if better(&cur, &best) {
+                best = cur.clone();
+            }
+        }
+        best
+    }
+
+    /// 2-opt, insert, take connections' tasks, and repeat while that frees time for more.
+    fn polish(&mut self, r: &mut Route, rng: Option<&mut SplitMix>, tabu: &[u32]) {
+        self.two_opt(r);
+        self.repair(r, rng, tabu);
+        self.absorb(r);
+    }
+}
