@@ -21,6 +21,8 @@ pub(crate) trait Metric {
     fn ensure(&mut self, p: u32);
     /// Travel time between `a` and `b`; one of them must have been [`Metric::ensure`]d.
     fn d(&self, a: u32, b: u32) -> f64;
+    /// Call `f` with every point within `radius` of `x` (`x` ensured), nearest first.
+    fn near(&self, x: u32, radius: f64, f: &mut dyn FnMut(u32));
     /// Tasks walked over, in order and with their direction, by the connection from `x` to
     /// `y` (`x` ensured). Only graphs have any.
     fn connector_tasks(&self, _x: u32, _y: u32, _out: &mut Vec<(u32, bool)>) {}

@@ -32,6 +32,7 @@ pub(crate) struct Local {
     row_of: Vec<u32>,
     dist: Vec<f64>,
     pred: Vec<u32>,
+    order: Vec<u32>,
 }
 
 #[derive(Copy, Clone, PartialEq)]
@@ -149,6 +150,7 @@ impl Local {
             row_of: vec![NO; nl],
             dist: Vec::new(),
             pred: Vec::new(),
+            order: Vec::new(),
         })
     }
 
@@ -189,7 +191,9 @@ impl Metric for Local {
         self.row_of[p as usize] = (base / n.max(1)) as u32;
         self.dist.resize(base + n, f64::INFINITY);
         self.pred.resize(base + n, NO);
+        self.order.reserve(n);
         let (dist, pred) = (&mut self.dist[base..], &mut self.pred[base..]);
+        let order = &mut self.order;
         let mut heap = BinaryHeap::new();
         dist[p as usize] = 0.0;
         heap.push(Item(0.0, p));
@@ -197,6 +201,7 @@ impl Metric for Local {
             if d > dist[v as usize] {
                 continue;
             }
+            order.push(v);
             let v = v as usize;
             for &(t, le) in &self.adj[self.offsets[v] as usize..self.offsets[v + 1] as usize] {
                 let nd = d + self.time[le as usize];
@@ -206,6 +211,11 @@ impl Metric for Local {
                     heap.push(Item(nd, t));
                 }
             }
+        }
+        if self.order.len() < base + n {
+            let row = &self.dist[base..];
+            self.order
+                .extend((0..n as u32).filter(|&v| row[v as usize].is_infinite()));
         }
     }
 
@@ -221,6 +231,21 @@ impl Metric for Local {
             return self.dist[rb as usize * n + a as usize];
         }
         f64::INFINITY
+    }
+
+    fn near(&self, x: u32, radius: f64, f: &mut dyn FnMut(u32)) {
+        let n = self.len();
+        let r = self.row_of[x as usize];
+        if r == NO {
+            return;
+        }
+        let row = r as usize * n;
+        for &v in &self.order[row..(row + n).min(self.order.len())] {
+            if self.dist[row + v as usize] > radius {
+                break;
+            }
+            f(v);
+        }
     }
 
     fn connector_tasks(&self, x: u32, y: u32, out: &mut Vec<(u32, bool)>) {

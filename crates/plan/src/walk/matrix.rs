@@ -39,10 +39,30 @@ pub struct MatrixTour {
 struct Matrix {
     n: usize,
     d: Vec<f64>,
+    /// Per node, once ensured: all nodes by increasing travel time from it.
+    order: Vec<Vec<u32>>,
 }
 
 impl Metric for Matrix {
-    fn ensure(&mut self, _p: u32) {}
+    fn ensure(&mut self, p: u32) {
+        let p = p as usize;
+        if !self.order[p].is_empty() {
+            return;
+        }
+        let row = &self.d[p * self.n..(p + 1) * self.n];
+        let mut o: Vec<u32> = (0..self.n as u32).collect();
+        o.sort_by(|&a, &b| row[a as usize].total_cmp(&row[b as usize]).then(a.cmp(&b)));
+        self.order[p] = o;
+    }
+    fn near(&self, x: u32, radius: f64, f: &mut dyn FnMut(u32)) {
+        let row = &self.d[x as usize * self.n..];
+        for &v in &self.order[x as usize] {
+            if row[v as usize] > radius {
+                break;
+            }
+            f(v);
+        }
+    }
     #[inline]
     fn d(&self, a: u32, b: u32) -> f64 {
         self.d[a as usize * self.n + b as usize]
@@ -117,7 +137,11 @@ pub fn solve_matrix_with(p: &MatrixProblem, opts: &SearchOptions) -> Result<Matr
             return Err(WalkError::BadMatrix(format!("prize of node {k} is {v}")));
         }
     }
-    let mut m = Matrix { n, d };
+    let mut m = Matrix {
+        n,
+        d,
+        order: vec![Vec::new(); n],
+    };
     let tasks: Vec<Task> = (1..n as u32)
         .map(|k| Task {
             a: k,

@@ -56,6 +56,9 @@ impl SplitMix {
     }
 }
 
+/// Longest block 2-opt reverses inside the search (a full 2-opt runs before and after it).
+const WINDOW: usize = 40;
+
 #[derive(Clone, Copy)]
 struct Ins {
     delta: f64,
@@ -65,9 +68,10 @@ struct Ins {
 
 const NONE: Ins = Ins {
     delta: f64::INFINITY,
-    gap: 0,
+    gap: usize::MAX,
     rev: false,
 };
+const NO: u32 = u32::MAX;
 
 /// The search state over one instance.
 pub(crate) struct Solver<'a, M: Metric> {
@@ -76,6 +80,9 @@ pub(crate) struct Solver<'a, M: Metric> {
     cand: Vec<u32>,
     in_route: Vec<bool>,
     buf: Vec<(u32, bool)>,
+    /// Candidate tasks by point (CSR: `inc[inc_at[p]..inc_at[p + 1]]`).
+    inc_at: Vec<u32>,
+    inc: Vec<u32>,
 }
 
 impl<'a, M: Metric> Solver<'a, M> {
@@ -85,12 +92,46 @@ impl<'a, M: Metric> Solver<'a, M> {
         let cand = (0..inst.tasks.len() as u32)
             .filter(|&t| inst.tasks[t as usize].value > 0.0 && inst.usable(m, t))
             .collect();
+        let points = inst
+            .tasks
+            .iter()
+            .map(|k| k.a.max(k.b) as usize + 1)
+            .chain([inst.start as usize + 1, inst.end as usize + 1])
+            .max()
+            .unwrap_or(0);
+        let mut inc_at = vec![0u32; points + 1];
+        let ends = |t: &u32| {
+            let k = &inst.tasks[*t as usize];
+            if k.a == k.b {
+                vec![k.a]
+            } else {
+                vec![k.a, k.b]
+            }
+        };
+        for t in &cand {
+            for p in ends(t) {
+                inc_at[p as usize + 1] += 1;
+            }
+        }
+        for p in 0..points {
+            inc_at[p + 1] += inc_at[p];
+        }
+        let mut fill = inc_at.clone();
+        let mut inc = vec![0u32; inc_at[points] as usize];
+        for t in &cand {
+            for p in ends(t) {
+                inc[fill[p as usize] as usize] = *t;
+                fill[p as usize] += 1;
+            }
+        }
         Self {
             inst,
             m,
             cand,
             in_route: vec![false; inst.tasks.len()],
             buf: Vec::new(),
+            inc_at,
+            inc,
         }
     }
 
@@ -139,6 +180,28 @@ impl<'a, M: Metric> Solver<'a, M> {
         best
     }
 
+    /// Offer the gap `g` = (x, y, base = d(x, y)) to every free task with an end within
+    /// `slack / 2 + base` of x: no other task fits there within `slack`, as inserting a task
+    /// entered at `a` adds at least d(x,a) + d(a,y) − d(x,y) ≥ 2·d(x,a) − 2·base.
+    fn scan(&self, best: &mut [Ins], pos: &[u32], g: usize, gap: (u32, u32, f64), slack: f64) {
+        let (x, y, base) = gap;
+        self.m.near(x, 0.5 * slack + base + 1e-9, &mut |v| {
+            let Some(r) = self.inc_at.get(v as usize..v as usize + 2) else {
+                return;
+            };
+            for &t in &self.inc[r[0] as usize..r[1] as usize] {
+                let i = pos[t as usize];
+                if i == NO {
+                    continue;
+                }
+                let (delta, rev) = self.at_gap(t, x, y, base);
+                if delta < best[i as usize].delta {
+                    best[i as usize] = Ins { delta, gap: g, rev };
+                }
+            }
+        });
+    }
+
     fn gaps(&self, seq: &[Step]) -> Vec<(u32, u32, f64)> {
         (0..=seq.len())
             .map(|g| {
@@ -164,7 +227,15 @@ impl<'a, M: Metric> Solver<'a, M> {
             .filter(|&t| !self.in_route[t as usize])
             .collect();
         let mut gaps = self.gaps(&r.seq);
-        let mut best: Vec<Ins> = free.iter().map(|&t| self.best_over(t, &gaps)).collect();
+        let mut pos = vec![NO; self.inst.tasks.len()];
+        for (i, &t) in free.iter().enumerate() {
+            pos[t as usize] = i as u32;
+        }
+        let mut best = vec![NONE; free.len()];
+        let slack = self.inst.budget - r.cost;
+        for (g, &gap) in gaps.iter().enumerate() {
+            self.scan(&mut best, &pos, g, gap, slack);
+        }
         let mut random_first = None;
         let (alpha, mut noise) = match rng {
             None => (1.0_f64, Vec::new()),
@@ -210,6 +281,10 @@ impl<'a, M: Metric> Solver<'a, M> {
             let Some(i) = pick else { break };
             let t = free.swap_remove(i);
             let ins = best.swap_remove(i);
+            pos[t as usize] = NO;
+            if let Some(&moved) = free.get(i) {
+                pos[moved as usize] = i as u32;
+            }
             if !noise.is_empty() {
                 noise.swap_remove(i);
             }
@@ -228,22 +303,13 @@ impl<'a, M: Metric> Solver<'a, M> {
             for j in 0..free.len() {
                 if best[j].gap == g {
                     best[j] = self.best_over(free[j], &gaps);
-                    continue;
-                }
-                if best[j].gap > g {
+                } else if best[j].gap > g && best[j].gap != usize::MAX {
                     best[j].gap += 1;
                 }
-                for ng in [g, g + 1] {
-                    let (xx, yy, base) = gaps[ng];
-                    let (delta, rev) = self.at_gap(free[j], xx, yy, base);
-                    if delta < best[j].delta {
-                        best[j] = Ins {
-                            delta,
-                            gap: ng,
-                            rev,
-                        };
-                    }
-                }
+            }
+            let slack = self.inst.budget - r.cost;
+            for ng in [g, g + 1] {
+                self.scan(&mut best, &pos, ng, gaps[ng], slack);
             }
         }
         *r = self.inst.route(&*self.m, std::mem::take(&mut r.seq));
@@ -251,14 +317,14 @@ impl<'a, M: Metric> Solver<'a, M> {
     }
 
     /// 2-opt on the sequence of tasks (reversing a block also flips each task's direction),
-    /// first improvement, until no move shortens the route.
-    pub fn two_opt(&mut self, r: &mut Route) {
+    /// first improvement, blocks of at most `window` tasks, until no move shortens the route.
+    pub fn two_opt(&mut self, r: &mut Route, window: usize) {
         let n = r.seq.len();
         for _ in 0..20 {
             let mut improved = false;
             for i in 0..n {
                 let p = self.inst.before(&r.seq, i);
-                for j in i..n {
+                for j in i..n.min(i.saturating_add(window)) {
                     let si = self.inst.ends(r.seq[i]).0;
                     let ej = self.inst.ends(r.seq[j]).1;
                     let q = self.inst.after(&r.seq, j + 1);
@@ -334,6 +400,7 @@ impl<'a, M: Metric> Solver<'a, M> {
     pub fn run(&mut self, seed: u64, opts: &SearchOptions) -> Route {
         let mut cur = self.empty();
         self.repair(&mut cur, None, &[]);
+        self.two_opt(&mut cur, usize::MAX);
         self.polish(&mut cur, None, &[]);
         let mut best = cur.clone();
         let mut rng = SplitMix::new(seed);
@@ -352,12 +419,15 @@ impl<'a, M: Metric> Solver<'a, M> {
                 best = cur.clone();
             }
         }
+        self.two_opt(&mut best, usize::MAX);
+        self.repair(&mut best, None, &[]);
+        self.absorb(&mut best);
         best
     }
 
     /// 2-opt, insert, take connections' tasks, and repeat while that frees time for more.
     fn polish(&mut self, r: &mut Route, rng: Option<&mut SplitMix>, tabu: &[u32]) {
-        self.two_opt(r);
+        self.two_opt(r, WINDOW);
         self.repair(r, rng, tabu);
         self.absorb(r);
     }
