@@ -49,7 +49,7 @@ mod solve;
 
 pub use exact::MAX_CANDIDATES;
 pub use matrix::{MatrixProblem, MatrixTour, solve_matrix, solve_matrix_with, tour_travel_s};
-pub use pairs::{distinct_value, plan_pairs, shared_fraction};
+pub use pairs::{CLOSED_TOLERANCE, distinct_value, plan_pairs, shared_fraction};
 pub use problem::{DwellStop, Pace, Walk, WalkError, WalkProblem, edge_times, edge_values};
 pub use search::SearchOptions;
 pub use solve::{plan_walk, plan_walk_exact, plan_walk_greedy, plan_walk_with, walk_time_value};

@@ -1,9 +1,10 @@
 //! Several pairs on the same day: K walks with (almost) no street walked twice across pairs.
 //!
-//! Sequential planning: pair `i` plans with the value of every edge walked by pairs before it
-//! set to zero. Then a repair pass: each pair in turn re-plans with the edges of all the others
-//! set to zero (and another seed), and the new walk is kept if the pairs together collect more
-//! distinct value. Streets are shared only where a pair has to cross another's walk to reach its
+//! Sequential planning: pair `i` plans with the valued edges walked by pairs before it closed,
+//! or, if that collects more than [`CLOSED_TOLERANCE`] less (or is impossible), with their
+//! value set to zero. Then a repair pass: each pair in turn re-plans the same way against all
+//! the others (with another seed), and the new walk is kept if the pairs together collect more
+//! distinct value, or fewer shared metres for at most [`CLOSED_TOLERANCE`] less value. Streets are shared only where a pair has to cross another's walk to reach its
 //! own streets (or, with a bad start, back to its end); [`shared_fraction`] measures it.
 
 use super::problem::{Walk, WalkError, WalkProblem};
@@ -14,7 +15,7 @@ use feltkart_graph::WalkGraph;
 /// Plan one walk per problem (same graph; each problem its own start, end, budget and seed;
 /// the edge values of the first problem are used for all, so give them all the same values).
 ///
-/// Complexity: 2K single-walk plans.
+/// Complexity: 4K single-walk plans.
 ///
 /// # Errors
 /// The first problem's [`WalkError`].
@@ -51,27 +52,46 @@ pub fn plan_pairs(
             .collect();
         q
     };
+    // Two ways to keep off the others' streets: their value set to zero (they may still be
+    // walked, to get somewhere), or closed outright. The closed plan is taken unless it
+    // collects more than `CLOSED_TOLERANCE` less.
+    let plan_one =
+        |count: &[u32], own: Option<&Walk>, p: &WalkProblem| -> Result<Walk, WalkError> {
+            let q = zeroed(count, own, p);
+            let open = plan_walk_with(g, &q, opts)?;
+            let mut c = q.clone();
+            for (e, t) in c.edge_time_s.iter_mut().enumerate() {
+                if values[e] > 0.0 && q.edge_value[e] == 0.0 {
+                    *t = f64::INFINITY;
+                }
+            }
+            match plan_walk_with(g, &c, opts) {
+                Ok(w) if w.value >= (1.0 - CLOSED_TOLERANCE) * open.value => Ok(w),
+                _ => Ok(open),
+            }
+        };
     let mut walks = Vec::with_capacity(problems.len());
     for p in problems {
-        let q = zeroed(&count, None, p);
-        let w = plan_walk_with(g, &q, opts)?;
+        let w = plan_one(&count, None, p)?;
         mark(&mut count, &w, 1);
         walks.push(w);
     }
     let total = |walks: &[Walk]| distinct_value(values, walks);
-    let mut best = total(&walks);
+    let mut best = (total(&walks), -shared_fraction(g, &walks));
     for (i, p) in problems.iter().enumerate() {
-        let mut q = zeroed(&count, Some(&walks[i]), p);
+        let mut q = p.clone();
         q.seed = p.seed.wrapping_add(0x9E37_79B9);
-        let w = plan_walk_with(g, &q, opts)?;
+        let w = plan_one(&count, Some(&walks[i]), &q)?;
         let mut trial = walks.clone();
         trial[i] = w;
-        let v = total(&trial);
-        if v > best + 1e-9 {
+        let score = (total(&trial), -shared_fraction(g, &trial));
+        if score.0 > best.0 + 1e-9
+            || (score.0 >= (1.0 - CLOSED_TOLERANCE) * best.0 && score.1 > best.1 + 1e-9)
+        {
             mark(&mut count, &walks[i], -1);
             mark(&mut count, &trial[i], 1);
             walks = trial;
-            best = v;
+            best = score;
         }
     }
     // Report each walk's value as its own share: edges it is first to walk (in pair order).
@@ -90,6 +110,9 @@ pub fn plan_pairs(
     }
     Ok(walks)
 }
+
+/// How much less value a pair accepts to keep off the other pairs' streets entirely.
+pub const CLOSED_TOLERANCE: f64 = 0.15;
 
 fn mark(count: &mut [u32], w: &Walk, by: i32) {
     let mut seen = std::collections::HashSet::new();

@@ -6,6 +6,12 @@
 //! O(L²) per 2-opt pass, plus one shortest-path row per new route point (cached).
 
 use super::core::{Instance, Metric, Route, Step, better};
+use std::collections::HashSet;
+
+/// An unordered pair of points as one key.
+fn pair(x: u32, y: u32) -> u64 {
+    (u64::from(x.min(y)) << 32) | u64::from(x.max(y))
+}
 
 /// Knobs of the local search (the defaults are what the tests and benches use).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17,6 +23,9 @@ pub struct SearchOptions {
     /// Start of the acceptance threshold: a new route is accepted if its value is at least
     /// `(1 - threshold)` × the current one; the threshold falls linearly to 0.
     pub threshold: f64,
+    /// Share of iterations whose repair offers every gap of the route to the free tasks; the
+    /// others offer only the gaps the ruin and 2-opt made (faster, slightly myopic).
+    pub full_scan: f64,
 }
 
 impl Default for SearchOptions {
@@ -25,6 +34,7 @@ impl Default for SearchOptions {
             iterations: 300,
             max_block: 12,
             threshold: 0.05,
+            full_scan: 0.2,
         }
     }
 }
@@ -55,6 +65,9 @@ impl SplitMix {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// Routes shorter than this are always repaired with every gap offered.
+const FULL_SCAN_BELOW: usize = 40;
 
 /// Longest block 2-opt reverses inside the search (a full 2-opt runs before and after it).
 const WINDOW: usize = 40;
@@ -215,7 +228,16 @@ impl<'a, M: Metric> Solver<'a, M> {
     /// With a generator, the score is randomised a little (value^1 / delta^alpha with a random
     /// alpha, times a random factor per task) to diversify the search.
     /// Tasks marked in `tabu` are not inserted (they may still be walked over and absorbed).
-    pub fn repair(&mut self, r: &mut Route, rng: Option<&mut SplitMix>, tabu: &[u32]) {
+    /// With `known` gaps (point pairs of the route before it was ruined), only the other gaps
+    /// are offered at first: the known ones had no room before (an approximation: the time
+    /// the ruin freed could make room there too; the final full repair catches those).
+    pub fn repair(
+        &mut self,
+        r: &mut Route,
+        rng: Option<&mut SplitMix>,
+        tabu: &[u32],
+        known: Option<&HashSet<u64>>,
+    ) {
         self.mark(r);
         for &t in tabu {
             self.in_route[t as usize] = true;
@@ -234,7 +256,9 @@ impl<'a, M: Metric> Solver<'a, M> {
         let mut best = vec![NONE; free.len()];
         let slack = self.inst.budget - r.cost;
         for (g, &gap) in gaps.iter().enumerate() {
-            self.scan(&mut best, &pos, g, gap, slack);
+            if known.is_none_or(|k| !k.contains(&pair(gap.0, gap.1))) {
+                self.scan(&mut best, &pos, g, gap, slack);
+            }
         }
         let mut random_first = None;
         let (alpha, mut noise) = match rng {
@@ -399,17 +423,27 @@ impl<'a, M: Metric> Solver<'a, M> {
     /// Greedy construction, then the large-neighbourhood search; the best route found.
     pub fn run(&mut self, seed: u64, opts: &SearchOptions) -> Route {
         let mut cur = self.empty();
-        self.repair(&mut cur, None, &[]);
+        self.repair(&mut cur, None, &[], None);
         self.two_opt(&mut cur, usize::MAX);
-        self.polish(&mut cur, None, &[]);
+        self.repair(&mut cur, None, &[], None);
+        self.absorb(&mut cur);
         let mut best = cur.clone();
         let mut rng = SplitMix::new(seed);
         let iters = opts.iterations;
+        let mut known = HashSet::new();
         for it in 0..iters {
             let mut c = cur.clone();
+            known.clear();
+            known.extend(
+                (0..=c.seq.len())
+                    .map(|g| pair(self.inst.before(&c.seq, g), self.inst.after(&c.seq, g))),
+            );
             let removed = self.ruin(&mut c, &mut rng, opts.max_block.max(1));
             let tabu = if rng.unit() < 0.5 { &removed[..] } else { &[] };
-            self.polish(&mut c, Some(&mut rng), tabu);
+            self.two_opt(&mut c, WINDOW);
+            let full = c.seq.len() < FULL_SCAN_BELOW || rng.unit() < opts.full_scan;
+            self.repair(&mut c, Some(&mut rng), tabu, (!full).then_some(&known));
+            self.absorb(&mut c);
             #[allow(clippy::cast_precision_loss)]
             let thr = opts.threshold * (1.0 - it as f64 / iters as f64);
             if c.value >= cur.value * (1.0 - thr) || better(&c, &cur) {
@@ -420,15 +454,8 @@ impl<'a, M: Metric> Solver<'a, M> {
             }
         }
         self.two_opt(&mut best, usize::MAX);
-        self.repair(&mut best, None, &[]);
+        self.repair(&mut best, None, &[], None);
         self.absorb(&mut best);
         best
-    }
-
-    /// 2-opt, insert, take connections' tasks, and repeat while that frees time for more.
-    fn polish(&mut self, r: &mut Route, rng: Option<&mut SplitMix>, tabu: &[u32]) {
-        self.two_opt(r, WINDOW);
-        self.repair(r, rng, tabu);
-        self.absorb(r);
     }
 }

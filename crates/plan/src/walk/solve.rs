@@ -189,7 +189,7 @@ pub fn plan_walk_greedy(g: &WalkGraph, p: &WalkProblem) -> Result<Walk, WalkErro
     let route = {
         let mut s = Solver::new(&prep.inst, &mut prep.local);
         let mut r = s.empty();
-        s.repair(&mut r, None, &[]);
+        s.repair(&mut r, None, &[], None);
         s.absorb(&mut r);
         r
     };
