@@ -8,7 +8,6 @@ use super::core::Metric;
 use super::problem::{WalkError, WalkProblem};
 use feltkart_graph::WalkGraph;
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 const NO: u32 = u32::MAX;
@@ -35,19 +34,9 @@ pub(crate) struct Local {
     order: Vec<u32>,
 }
 
-#[derive(Copy, Clone, PartialEq)]
-struct Item(f64, u32);
-impl Eq for Item {}
-impl Ord for Item {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then_with(|| o.1.cmp(&self.1))
-    }
-}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
+/// A heap entry: a non-negative distance as its IEEE bits (which order like the numbers) and a
+/// vertex, smallest first through `Reverse`.
+type Item = std::cmp::Reverse<(u64, u32)>;
 
 impl Local {
     /// Cut out the local graph of a (validated) problem.
@@ -194,10 +183,11 @@ impl Metric for Local {
         self.order.reserve(n);
         let (dist, pred) = (&mut self.dist[base..], &mut self.pred[base..]);
         let order = &mut self.order;
-        let mut heap = BinaryHeap::new();
+        let mut heap: BinaryHeap<Item> = BinaryHeap::with_capacity(n / 4);
         dist[p as usize] = 0.0;
-        heap.push(Item(0.0, p));
-        while let Some(Item(d, v)) = heap.pop() {
+        heap.push(std::cmp::Reverse((0, p)));
+        while let Some(std::cmp::Reverse((bits, v))) = heap.pop() {
+            let d = f64::from_bits(bits);
             if d > dist[v as usize] {
                 continue;
             }
@@ -208,7 +198,7 @@ impl Metric for Local {
                 if nd < dist[t as usize] {
                     dist[t as usize] = nd;
                     pred[t as usize] = le;
-                    heap.push(Item(nd, t));
+                    heap.push(std::cmp::Reverse((nd.to_bits(), t)));
                 }
             }
         }
