@@ -9,6 +9,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 
 mod exact_vs_heuristic;
 mod laws;
+mod matrix;
 mod pairs;
 mod real;
 
