@@ -15,10 +15,14 @@ use feltkart_graph::WalkGraph;
 /// Plan one walk per problem (same graph; each problem its own start, end, budget and seed;
 /// the edge values of the first problem are used for all, so give them all the same values).
 ///
-/// Complexity: 4K single-walk plans.
+/// Each walk's `value` is its own share: the edges it is the first (in pair order) to walk,
+/// plus its stops, so the values add up to what the pairs collect together; its `bound` is
+/// that of its own re-valued problem. Each walk's time is within its budget.
+///
+/// Complexity: up to 4K single-walk plans.
 ///
 /// # Errors
-/// The first problem's [`WalkError`].
+/// The [`WalkError`] of the first problem that cannot be planned at all.
 pub fn plan_pairs(
     g: &WalkGraph,
     problems: &[WalkProblem],
