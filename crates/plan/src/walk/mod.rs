@@ -42,6 +42,7 @@ mod core;
 mod exact;
 mod local;
 mod matrix;
+mod options;
 mod pairs;
 mod problem;
 mod search;
