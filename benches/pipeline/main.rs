@@ -14,6 +14,7 @@ mod cells;
 mod day;
 mod graph;
 mod ingest;
+mod plan;
 mod store;
 
 criterion_group!(
@@ -22,6 +23,7 @@ criterion_group!(
     graph::benches,
     cells::benches,
     day::benches,
-    store::benches
+    store::benches,
+    plan::benches
 );
 criterion_main!(benches);
