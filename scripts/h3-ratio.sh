@@ -7,11 +7,12 @@
 # Both sides time only the polygon -> cell step over the same residential polygons (the peer's
 # extract_s and to_h3shape_s, and our read_extract, are outside). Cell counts are printed first:
 # a faster engine that computes something else is not faster.
-# Env: PEERS_VENV (default /work/peers-venv), SHARED (default ../shared beside the repo).
+# Env: PEERS_VENV (default ../shared/peers/.venv; set it where that folder is read-only), SHARED
+# (default ../shared beside the repo).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED:-$root/../shared}"
-venv="${PEERS_VENV:-/work/peers-venv}"
+venv="${PEERS_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/peers/.venv}"
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$shared/data/osm/liechtenstein.osm.pbf")
 

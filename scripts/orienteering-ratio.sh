@@ -6,12 +6,12 @@
 # prizes, solve seconds, and the ratios ours/OR-Tools (prize) and OR-Tools/ours (time).
 #
 # usage: scripts/orienteering-ratio.sh [NAME ...]     (default: liechtenstein helsinki-centre)
-# env:   PEERS_PYTHON (default /work/peers-venv/bin/python, else ../shared/peers/.venv/bin/python)
+# env:   PEERS_PYTHON (default ../shared/peers/.venv/bin/python; point it at your peers venv)
 #        FELTKART_SHARED (default ../shared next to the repository)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${FELTKART_SHARED:-$root/../shared}
-py=${PEERS_PYTHON:-/work/peers-venv/bin/python}
+py=${PEERS_PYTHON:-$shared/peers/.venv/bin/python}
 [ -x "$py" ] || py=$shared/peers/.venv/bin/python
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(liechtenstein helsinki-centre)

@@ -4,12 +4,12 @@
 # For each instance: OR-Tools (peers.py tsptw-ortools: gls_1s, gls_10s) makes the instance
 # from the PBF and solves it; our example binary solves the dumped instance; then the ratios
 # ours/OR-Tools of served stops, walking minutes and solve seconds are printed.
-# Needs the peers venv ($PEERS_VENV, else /work/peers-venv, else ../shared/peers/.venv).
+# Needs the peers venv ($PEERS_VENV, else ../shared/peers/.venv).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SHARED=../shared
 VENV=${PEERS_VENV:-}
-for v in "$VENV" /work/peers-venv "$SHARED/peers/.venv"; do
+for v in "$VENV" "$SHARED/peers/.venv"; do
   if [ -n "$v" ] && [ -x "$v/bin/python" ]; then VENV=$v; break; fi
 done
 if [ ! -x "$VENV/bin/python" ]; then

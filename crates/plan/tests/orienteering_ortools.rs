@@ -11,8 +11,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// OR-Tools 9.15 (GUIDED_LOCAL_SEARCH, 10 s limit) `collected_prize` on each instance, from
-/// `/work/peers-venv/bin/python /work/shared/peers/peers.py orienteering-ortools
-/// /work/shared/data/osm/{liechtenstein,helsinki-centre}.osm.pbf`, run on 2026-11-24 (2 cores;
+/// `$PEERS_VENV/bin/python ../shared/peers/peers.py orienteering-ortools
+/// ../shared/data/osm/{liechtenstein,helsinki-centre}.osm.pbf`, run on 2026-11-24 (2 cores;
 /// its `--dump` output was byte-identical to the stored instances). The 1-second runs gave
 /// 26 920 and 32 258.
 const ORTOOLS_10S: [(&str, f64); 2] = [("liechtenstein", 28_673.0), ("helsinki-centre", 34_563.0)];

@@ -1,7 +1,7 @@
 //! The day-route solver against OR-Tools on identical instances (`peers.py tsptw-ortools`).
 //!
 //! Reference numbers: OR-Tools 9.15 routing (PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH), from
-//! `/work/peers-venv/bin/python shared/peers/peers.py tsptw-ortools shared/data/osm/NAME.osm.pbf
+//! `$PEERS_VENV/bin/python shared/peers/peers.py tsptw-ortools shared/data/osm/NAME.osm.pbf
 //! [--within-m 2000] --dump X.json`, run on 2026-11-24 on the 2-core development machine
 //! (the dumps are byte-identical to `shared/peers/instances/NAME.tsptw.json.gz`; the 2 km
 //! Liechtenstein dump is `tests/data/liechtenstein-2000.tsptw.json.gz`). GLS always uses its
