@@ -24,6 +24,9 @@ enum Command {
     Score(cmd::score::Args),
     /// Rank districts for a profile, with top features, partners and channels (GeoJSON + CSV).
     Districts(cmd::districts::Args),
+    /// Plan observation walks for field pairs (GPX, GeoJSON, walk sheet).
+    #[command(subcommand)]
+    Plan(cmd::plan::Command),
     /// Area statistics (mapping question 2) for an atlas's cells.
     #[command(subcommand)]
     Indicators(cmd::indicators::Command),
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd::score::run(&a),
         Command::Districts(a) => cmd::districts::run(&a),
         Command::Indicators(c) => cmd::indicators::run(&c),
+        Command::Plan(c) => cmd::plan::run(&c),
         Command::Demo(a) => cmd::demo::run(&a),
     };
     match result {

@@ -5,5 +5,6 @@ pub mod demo;
 pub mod districts;
 pub mod indicators;
 pub mod ingest;
+pub mod plan;
 pub mod score;
 pub mod stats;

@@ -1,9 +1,9 @@
 //! GPX 1.1 with the `gpx` crate: one track (one segment, a time on every point) and a
-//! waypoint per stop; times in UTC; the ODbL copyright in the metadata.
+//! waypoint per stop; times in UTC; the ODbL attribution in the metadata description.
 
 use super::{ATTRIBUTION, TimedRoute};
 use chrono::NaiveDateTime;
-use gpx::{Gpx, GpxCopyright, GpxVersion, Metadata, Track, TrackSegment, Waypoint};
+use gpx::{Gpx, GpxVersion, Metadata, Track, TrackSegment, Waypoint};
 
 /// Why a GPX file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,7 @@ pub fn to_gpx(route: &TimedRoute) -> Result<String, GpxError> {
     let mut track = Track::new();
     track.name = Some(route.title.clone());
     track.type_ = Some("walking".into());
+    track.source = Some(format!("Feltkart; map data {ATTRIBUTION}"));
     track.segments.push(segment);
     let mut waypoints = Vec::new();
     for s in &route.stops {
@@ -76,11 +77,8 @@ pub fn to_gpx(route: &TimedRoute) -> Result<String, GpxError> {
             .first()
             .map(|p| utc(route, p.time))
             .transpose()?,
-        copyright: Some(GpxCopyright {
-            author: Some(ATTRIBUTION.trim_start_matches("© ").to_owned()),
-            year: None,
-            license: Some("https://opendatacommons.org/licenses/odbl/1-0/".into()),
-        }),
+        // The gpx crate does not write <copyright>; the attribution goes in <desc>.
+        description: Some(format!("Map data {ATTRIBUTION}, ODbL 1.0")),
         ..Metadata::default()
     };
     let doc = Gpx {

@@ -86,6 +86,12 @@ fn a_real_route_exports_to_gpx_geojson_and_a_walk_sheet() {
         start.and_utc().timestamp() - 3600,
         "GPX times are UTC"
     );
+    assert!(
+        doc.metadata
+            .as_ref()
+            .and_then(|m| m.description.as_deref())
+            .is_some_and(|d| d.contains(ATTRIBUTION))
+    );
     assert_eq!(doc.waypoints.len(), 1);
     assert_eq!(doc.waypoints[0].name.as_deref(), Some("Stop 1: square"));
     let p0 = pts[0].point();

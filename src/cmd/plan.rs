@@ -1,0 +1,298 @@
+//! `feltkart plan walk`: the observation walk(s) a pair can do in the time they have, at this
+//! time of day, through the profile's priority cells; GPX, GeoJSON, a walk sheet and a record
+//! of what the plan was made from.
+
+use super::cells::{Common, Scoring, load, nonempty, profile, write};
+use anyhow::{Context, anyhow, bail};
+use chrono::{Datelike, FixedOffset, NaiveDateTime};
+use feltkart_cells::{CellIndex, LatLng, Resolution};
+use feltkart_model::LonLat;
+use feltkart_plan::export::{RouteInput, timed_route, to_geojson, to_gpx, walk_sheet};
+use feltkart_plan::walk::{Pace, SearchOptions, WalkProblem, edge_times, edge_values, plan_pairs};
+use petgraph::graph::NodeIndex;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// `feltkart plan ...`
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Plan observation walks for one or more pairs.
+    Walk(WalkArgs),
+}
+
+/// Cells scoring at least this much are priority cells: the pair walks slower there to observe.
+const PRIORITY_SCORE: f64 = 40.0;
+/// Farthest a start or end may be from a walkable street, metres.
+const MAX_SNAP_M: f64 = 500.0;
+/// Time factor for unlit streets after dark: they count three times as long, so the planner
+/// avoids them where it can.
+const UNLIT_AFTER_DARK: f64 = 3.0;
+
+/// Arguments of `feltkart plan walk`.
+#[derive(clap::Args)]
+pub struct WalkArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Start, as LON,LAT.
+    #[arg(long, value_parser = parse_lonlat, allow_hyphen_values = true)]
+    pub start: LonLat,
+    /// End, as LON,LAT (default: back to the start).
+    #[arg(long, value_parser = parse_lonlat, allow_hyphen_values = true)]
+    pub end: Option<LonLat>,
+    /// Minutes available (walking and stops).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub minutes: u32,
+    /// Local date and time of the start, e.g. 2026-12-01T19:00.
+    #[arg(long, value_parser = parse_time)]
+    pub at: NaiveDateTime,
+    /// The municipality's UTC offset on that date (Denmark/Norway winter +01:00, summer +02:00).
+    #[arg(long, default_value = "+01:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    pub utc_offset: FixedOffset,
+    /// Pairs walking the same day (no street walked twice across pairs unless unavoidable).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub pairs: u32,
+    /// Seed of the search (the same inputs and seed give the same walks).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+fn parse_lonlat(s: &str) -> Result<LonLat, String> {
+    let (lon, lat) = s
+        .split_once(',')
+        .ok_or_else(|| format!("`{s}` is not LON,LAT"))?;
+    let lon: f64 = lon
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: longitude `{lon}` is not a number"))?;
+    let lat: f64 = lat
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: latitude `{lat}` is not a number"))?;
+    LonLat::new(lon, lat).map_err(|e| format!("`{s}`: {e}"))
+}
+
+fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| format!("`{s}` is not a local date and time like 2026-12-01T19:00"))
+}
+
+fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    s.parse::<FixedOffset>()
+        .map_err(|_| format!("`{s}` is not a UTC offset like +01:00"))
+}
+
+/// The vertex nearest to `p` on the walking graph, or an error naming how far the street is.
+fn snap(
+    s: &Scoring,
+    index: &feltkart_graph::SnapIndex,
+    p: LonLat,
+    what: &str,
+) -> anyhow::Result<NodeIndex> {
+    let g = &s.atlas.graph.graph;
+    let hit = index
+        .nearest(g, p)
+        .ok_or_else(|| anyhow!("the atlas has no walkable streets"))?;
+    if hit.distance_m > MAX_SNAP_M {
+        bail!(
+            "{what} {:.5},{:.5} is {:.1} km from the nearest walkable street of {}: is it inside the extract?",
+            p.lon,
+            p.lat,
+            hit.distance_m / 1000.0,
+            s.atlas.extract.source.file_name
+        );
+    }
+    let (a, b) = g
+        .edge_endpoints(hit.edge)
+        .ok_or_else(|| anyhow!("snapped edge {} is not in the graph", hit.edge.index()))?;
+    Ok(if hit.offset_m <= g[hit.edge].length_m / 2.0 {
+        a
+    } else {
+        b
+    })
+}
+
+/// Whether `at` (local) is between sunset and sunrise at `p`; with the sunset and sunrise times.
+fn after_dark(
+    p: LonLat,
+    at: NaiveDateTime,
+    offset: FixedOffset,
+) -> (bool, Option<String>, Option<String>) {
+    let Some(coord) = sunrise::Coordinates::new(p.lat, p.lon) else {
+        return (false, None, None);
+    };
+    let day = sunrise::SolarDay::new(coord, at.date());
+    let local = |e| {
+        day.event_time(e)
+            .map(|t| t.with_timezone(&offset).naive_local())
+    };
+    let (rise, set) = (
+        local(sunrise::SolarEvent::Sunrise),
+        local(sunrise::SolarEvent::Sunset),
+    );
+    let dark = match (rise, set) {
+        (Some(r), Some(s)) => at < r || at >= s,
+        // No sunrise or sunset that day (north of the Arctic circle): polar night in the dark
+        // half of the year (October–March in the north, April–September in the south).
+        _ => (p.lat >= 0.0) != (4..=9).contains(&at.month()),
+    };
+    let fmt = |t: Option<NaiveDateTime>| t.map(|t| t.format("%H:%M").to_string());
+    (dark, fmt(rise), fmt(set))
+}
+
+/// Run `feltkart plan ...`.
+pub fn run(c: &Command) -> anyhow::Result<()> {
+    match c {
+        Command::Walk(a) => walk(a),
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn walk(a: &WalkArgs) -> anyhow::Result<()> {
+    let s = load(&a.common)?;
+    nonempty(&s)?;
+    let p = profile(&a.common.profile, &s.taxonomy)?;
+    let scores = s.scores(&p)?;
+    let by_cell: BTreeMap<CellIndex, f64> = scores.iter().map(|c| (c.cell, c.score)).collect();
+    let g = &s.atlas.graph;
+    let res = Resolution::try_from(s.table.resolution)
+        .map_err(|e| anyhow!("resolution {}: {e}", s.table.resolution))?;
+    // An edge's priority: the score (0-1) of the cell at its middle point.
+    let priority: Vec<f64> = g
+        .graph
+        .edge_weights()
+        .map(|e| {
+            let mid = e.coords[e.coords.len() / 2];
+            LatLng::new(mid.lat, mid.lon)
+                .ok()
+                .and_then(|ll| by_cell.get(&ll.to_cell(res)))
+                .map_or(0.0, |&sc| sc / 100.0)
+        })
+        .collect();
+    let (dark, sunrise_t, sunset_t) = after_dark(a.start, a.at, a.utc_offset);
+    let pace = Pace {
+        unlit_factor: dark.then_some(UNLIT_AFTER_DARK),
+        ..Pace::default()
+    };
+    let times = edge_times(g, &pace, |e| priority[e.index()] * 100.0 >= PRIORITY_SCORE)?;
+    // With no coverage history yet every slot has the full deficit (1).
+    let values = edge_values(g, |e| priority[e.index()]);
+    let index = g.snap_index();
+    let start = snap(&s, &index, a.start, "start")?;
+    let end = match a.end {
+        Some(e) => snap(&s, &index, e, "end")?,
+        None => start,
+    };
+    let problems: Vec<WalkProblem> = (0..a.pairs)
+        .map(|i| WalkProblem {
+            start,
+            end,
+            budget_s: f64::from(a.minutes) * 60.0,
+            edge_time_s: times.clone(),
+            edge_value: values.clone(),
+            stops: Vec::new(),
+            seed: a.seed.wrapping_add(u64::from(i)),
+        })
+        .collect();
+    let opts = SearchOptions::default();
+    let walks = plan_pairs(g, &problems, &opts)?;
+
+    let mut out = std::io::stdout().lock();
+    let (_, checksum) = feltkart_atlas::read(&a.common.atlas)?;
+    let mut summaries = Vec::new();
+    for (i, w) in walks.iter().enumerate() {
+        let n = i + 1;
+        let title = format!(
+            "Walk {n} of {} {}, {}",
+            walks.len(),
+            a.at.format("%Y-%m-%d %H:%M"),
+            p.id
+        );
+        let route = timed_route(
+            g,
+            &RouteInput {
+                nodes: &w.nodes,
+                edges: &w.edges,
+                edge_time_s: &times,
+                start: a.at,
+                stops: &[],
+                title: &title,
+                utc_offset: a.utc_offset,
+            },
+        );
+        let cells: std::collections::BTreeSet<CellIndex> = w
+            .edges
+            .iter()
+            .flat_map(|&e| g.graph[e].coords.iter())
+            .filter_map(|c| LatLng::new(c.lat, c.lon).ok().map(|ll| ll.to_cell(res)))
+            .filter(|c| by_cell.get(c).is_some_and(|&sc| sc >= PRIORITY_SCORE))
+            .collect();
+        let gpx = write(&a.common.out, &format!("walk-{n}.gpx"), &to_gpx(&route)?)?;
+        let geo = write(
+            &a.common.out,
+            &format!("walk-{n}.geojson"),
+            &to_geojson(&route).to_string(),
+        )?;
+        let sheet_text = walk_sheet(&route);
+        let sheet = write(&a.common.out, &format!("walk-{n}.txt"), &sheet_text)?;
+        writeln!(
+            out,
+            "walk {n}: {:.2} km, {:.0} min, value {:.0} ({:.0} % of the optimum bound), {} priority cells, {:.0} m unlit{}",
+            route.metres() / 1000.0,
+            w.time_s / 60.0,
+            w.value,
+            100.0 * w.share_of_bound(),
+            cells.len(),
+            route.unlit_m(),
+            if dark {
+                " (after dark: unlit streets avoided where possible)"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(
+            out,
+            "  wrote {}, {} and {}",
+            gpx.display(),
+            geo.display(),
+            sheet.display()
+        )?;
+        summaries.push(json!({
+            "walk": n, "km": route.metres() / 1000.0, "minutes": w.time_s / 60.0, "value": w.value,
+            "bound": w.bound, "share_of_bound": w.share_of_bound(), "priority_cells": cells.len(),
+            "unlit_m": route.unlit_m(), "edges": w.edges.iter().map(|e| e.index()).collect::<Vec<_>>(),
+        }));
+        if i == 0 {
+            writeln!(out)?;
+            out.write_all(sheet_text.as_bytes())?;
+        }
+    }
+    let record = json!({
+        "made_from": {
+            "atlas": a.common.atlas.display().to_string(), "atlas_checksum": format!("{checksum:08x}"),
+            "profile": p.id, "profile_revision": p.revision, "resolution": s.table.resolution,
+            "indicator_layers": s.layers.iter().map(|l| &l.name).collect::<Vec<_>>(),
+            "coverage": "none (no coverage history: full deficit in every slot)",
+        },
+        "parameters": {
+            "start": [a.start.lon, a.start.lat], "end": a.end.map(|e| [e.lon, e.lat]), "minutes": a.minutes,
+            "at": a.at.format("%Y-%m-%dT%H:%M").to_string(), "utc_offset": a.utc_offset.to_string(), "pairs": a.pairs,
+            "seed": a.seed, "pace": pace, "search": opts, "priority_score": PRIORITY_SCORE,
+        },
+        "daylight": {"after_dark": dark, "sunrise": sunrise_t, "sunset": sunset_t},
+        "walks": summaries,
+        "attribution": feltkart_plan::export::ATTRIBUTION,
+    });
+    let rec = write(
+        &a.common.out,
+        "walk-plan.json",
+        &serde_json::to_string_pretty(&record).context("plan record")?,
+    )?;
+    writeln!(
+        out,
+        "plan record (re-run with the same inputs and seed for the same walks): {}",
+        rec.display()
+    )?;
+    Ok(())
+}
