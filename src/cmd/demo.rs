@@ -57,9 +57,41 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         writeln!(out)?;
         super::districts::print(&mut out, &p, &reports, 3)?;
     }
+    drop(out);
+    // An evening walk for two pairs from the Railway Square, in December (after dark).
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "\nTwo pairs, 90 minutes from Rautatientori at 19:00 on 1 December (young-people):"
+        );
+    }
+    let walk = super::plan::WalkArgs {
+        common: super::cells::Common {
+            atlas: atlas_path.clone(),
+            profile: "young-people".into(),
+            resolution: feltkart_cells::DEFAULT_RESOLUTION,
+            taxonomy: None,
+            out: a.out.clone(),
+        },
+        start: feltkart_model::LonLat {
+            lon: 24.9426,
+            lat: 60.1712,
+        },
+        end: None,
+        minutes: 90,
+        at: chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(19, 0, 0))
+            .ok_or_else(|| anyhow::anyhow!("demo date"))?,
+        utc_offset: chrono::FixedOffset::east_opt(2 * 3600)
+            .ok_or_else(|| anyhow::anyhow!("demo offset"))?,
+        pairs: 2,
+        seed: 1,
+    };
+    super::plan::walk(&walk)?;
+    let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "\nOutputs (GeoJSON, CSV, atlas) in {}; map data © OpenStreetMap contributors (ODbL).",
+        "\nOutputs (atlas, GeoJSON, CSV, GPX, walk sheets) in {}; map data © OpenStreetMap contributors (ODbL).",
         a.out.display()
     )?;
     Ok(())

@@ -149,7 +149,7 @@ pub fn run(c: &Command) -> anyhow::Result<()> {
 }
 
 #[allow(clippy::too_many_lines)]
-fn walk(a: &WalkArgs) -> anyhow::Result<()> {
+pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
     let s = load(&a.common)?;
     nonempty(&s)?;
     let p = profile(&a.common.profile, &s.taxonomy)?;

@@ -384,3 +384,89 @@ fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("swapped") && err.contains("row 2"), "{err}");
 }
+
+#[test]
+fn plan_walk_writes_gpx_and_is_reproducible_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("monaco.atlas");
+    let atlas_s = atlas.to_str().unwrap();
+    assert!(
+        run(&[
+            "ingest",
+            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+            "-o",
+            atlas_s,
+            "-q"
+        ])
+        .status
+        .success()
+    );
+    let plan = |out: &str, start: &str, minutes: &str| {
+        run(&[
+            "plan",
+            "walk",
+            "--atlas",
+            atlas_s,
+            "--profile",
+            "marginalised-adults",
+            "--start",
+            start,
+            "--minutes",
+            minutes,
+            "--at",
+            "2026-12-01T19:00",
+            "--pairs",
+            "2",
+            "-o",
+            out,
+        ])
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let o = plan(out.to_str().unwrap(), "7.4246,43.7384", "20");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    // The same inputs and seed give the same walks.
+    let record = |d: &std::path::Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join("walk-plan.json")).unwrap()).unwrap()
+    };
+    let (ra, rb) = (record(&a), record(&b));
+    assert_eq!(ra["walks"], rb["walks"]);
+    assert_eq!(
+        ra["daylight"]["after_dark"], true,
+        "19:00 on 1 December is after sunset in Monaco"
+    );
+    assert!(ra["made_from"]["atlas_checksum"].as_str().unwrap().len() == 8);
+    for w in ra["walks"].as_array().unwrap() {
+        assert!(
+            w["minutes"].as_f64().unwrap() <= 60.0 + 1e-6,
+            "within the budget"
+        );
+        assert!(w["value"].as_f64().unwrap() <= w["bound"].as_f64().unwrap() + 1e-6);
+    }
+    // The GPX files re-read as GPX 1.1 tracks whose times run from the start (UTC) forward.
+    for n in [1, 2] {
+        let text = std::fs::read_to_string(a.join(format!("walk-{n}.gpx"))).unwrap();
+        assert!(text.contains("<gpx version=\"1.1\""), "{}", &text[..200]);
+        assert!(
+            text.contains("<time>2026-12-01T18:00:00"),
+            "19:00 at +01:00 is 18:00 UTC"
+        );
+        let geo: Value = serde_json::from_str(
+            &std::fs::read_to_string(a.join(format!("walk-{n}.geojson"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(geo["attribution"], "© OpenStreetMap contributors");
+    }
+    // Bad input: far outside the extract, an unknown profile: one clear line each.
+    let o = plan(dir.path().to_str().unwrap(), "12.0,55.0", "60");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.trim().lines().count() == 1 && err.contains("km from the nearest walkable street"),
+        "{err}"
+    );
+    let o = plan(dir.path().to_str().unwrap(), "7.4246,43.7384", "0");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("0 is not in 1..=720"));
+}
