@@ -215,31 +215,7 @@ impl Adjacency {
     /// need no paths.
     #[must_use]
     pub fn lengths_from(&self, sources: &[(NodeIndex, f64)], cutoff: Option<f64>) -> Vec<f64> {
-        let n = self.node_count();
-        let mut dist = vec![f64::INFINITY; n];
-        let mut heap = BinaryHeap::with_capacity(n / 4 + 1);
-        let limit = cutoff.unwrap_or(f64::INFINITY);
-        for &(s, d0) in sources {
-            if s.index() < n && d0 < dist[s.index()] {
-                dist[s.index()] = d0;
-                heap.push(Item(d0, s.index() as u32));
-            }
-        }
-        while let Some(Item(d, v)) = heap.pop() {
-            let v = v as usize;
-            if d > dist[v] {
-                continue;
-            }
-            for arc in &self.arcs[self.offsets[v] as usize..self.offsets[v + 1] as usize] {
-                let nd = d + arc.length_m;
-                let t = arc.target as usize;
-                if nd < dist[t] && nd <= limit {
-                    dist[t] = nd;
-                    heap.push(Item(nd, arc.target));
-                }
-            }
-        }
-        dist
+        self.dijkstra::<false>(sources, cutoff, |_, len| len).0
     }
 
     /// Dijkstra with a cost per edge: `cost(edge, length_m)`; a cost of infinity closes the edge.
@@ -250,10 +226,22 @@ impl Adjacency {
         cutoff: Option<f64>,
         cost: impl Fn(EdgeIndex, f64) -> f64,
     ) -> ShortestPaths {
+        let (dist, via) = self.dijkstra::<true>(sources, cutoff, cost);
+        ShortestPaths { dist, via }
+    }
+
+    /// The one Dijkstra: distances, and with `PATHS` the edge each vertex was entered by (an
+    /// empty table without: the bookkeeping compiles away).
+    fn dijkstra<const PATHS: bool>(
+        &self,
+        sources: &[(NodeIndex, f64)],
+        cutoff: Option<f64>,
+        cost: impl Fn(EdgeIndex, f64) -> f64,
+    ) -> (Vec<f64>, Vec<Option<EdgeIndex>>) {
         let n = self.node_count();
         let mut dist = vec![f64::INFINITY; n];
-        let mut via = vec![None; n];
-        let mut heap = BinaryHeap::new();
+        let mut via = if PATHS { vec![None; n] } else { Vec::new() };
+        let mut heap = BinaryHeap::with_capacity(n / 4 + 1);
         let limit = cutoff.unwrap_or(f64::INFINITY);
         for &(s, d0) in sources {
             if s.index() < n && d0 < dist[s.index()] {
@@ -272,12 +260,14 @@ impl Adjacency {
                 let t = arc.target as usize;
                 if nd < dist[t] && nd <= limit {
                     dist[t] = nd;
-                    via[t] = Some(e);
-                    heap.push(Item(nd, t as u32));
+                    if PATHS {
+                        via[t] = Some(e);
+                    }
+                    heap.push(Item(nd, arc.target));
                 }
             }
         }
-        ShortestPaths { dist, via }
+        (dist, via)
     }
 }
 

@@ -152,23 +152,30 @@ pub fn timed_route(g: &WalkGraph, r: &RouteInput<'_>) -> TimedRoute {
     let mut out_stops = Vec::new();
     let mut stop_iter = stops.iter().peekable();
     let at_vertex = |v: NodeIndex| g.graph.node_weight(v).map(|n| n.at);
+    // A stop: the pair waits at the vertex; the track holds a point at the end of the wait.
+    let make_stop = |s: &StopAt,
+                     t: &mut NaiveDateTime,
+                     out: &mut Vec<RouteStop>,
+                     points: &mut Vec<TimedPoint>| {
+        if let Some(at) = nodes.get(s.position).and_then(|&v| at_vertex(v)) {
+            let depart = *t + secs(s.dwell_s);
+            out.push(RouteStop {
+                name: s.name.clone(),
+                kind: s.kind.clone(),
+                at,
+                arrive: *t,
+                depart,
+            });
+            *t = depart;
+            points.push(TimedPoint { at, time: depart });
+        }
+    };
     if let Some(at) = nodes.first().and_then(|&v| at_vertex(v)) {
         points.push(TimedPoint { at, time: t });
     }
     for (i, &e) in edges.iter().enumerate() {
         while let Some(s) = stop_iter.next_if(|s| s.position <= i) {
-            if let Some(at) = nodes.get(s.position).and_then(|&v| at_vertex(v)) {
-                let depart = t + secs(s.dwell_s);
-                out_stops.push(RouteStop {
-                    name: s.name.clone(),
-                    kind: s.kind.clone(),
-                    at,
-                    arrive: t,
-                    depart,
-                });
-                t = depart;
-                points.push(TimedPoint { at, time: t });
-            }
+            make_stop(s, &mut t, &mut out_stops, &mut points);
         }
         let Some(edge) = g.graph.edge_weight(e) else {
             continue;
@@ -222,17 +229,7 @@ pub fn timed_route(g: &WalkGraph, r: &RouteInput<'_>) -> TimedRoute {
         }
     }
     for s in stop_iter {
-        if let Some(at) = nodes.get(s.position).and_then(|&v| at_vertex(v)) {
-            let depart = t + secs(s.dwell_s);
-            out_stops.push(RouteStop {
-                name: s.name.clone(),
-                kind: s.kind.clone(),
-                at,
-                arrive: t,
-                depart,
-            });
-            t = depart;
-        }
+        make_stop(s, &mut t, &mut out_stops, &mut points);
     }
     TimedRoute {
         title: title.to_owned(),

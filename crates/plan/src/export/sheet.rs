@@ -22,17 +22,19 @@ pub fn walk_sheet(route: &TimedRoute) -> String {
         let _ = writeln!(t, "{:.0} m on unlit streets", route.unlit_m());
     }
     let _ = writeln!(t);
+    let stop_line = |s: &super::RouteStop| {
+        format!(
+            "{}-{}  stop: {} ({})\n",
+            s.arrive.format("%H:%M"),
+            s.depart.format("%H:%M"),
+            s.name,
+            s.kind
+        )
+    };
     let mut stops = route.stops.iter().peekable();
     for l in &route.legs {
         while let Some(s) = stops.next_if(|s| s.arrive <= l.depart) {
-            let _ = writeln!(
-                t,
-                "{}-{}  stop: {} ({})",
-                s.arrive.format("%H:%M"),
-                s.depart.format("%H:%M"),
-                s.name,
-                s.kind
-            );
+            t.push_str(&stop_line(s));
         }
         let street = l.street.as_deref().unwrap_or("(unnamed path)");
         let dark = if l.unlit_m > 0.0 { "  [unlit]" } else { "" };
@@ -45,14 +47,7 @@ pub fn walk_sheet(route: &TimedRoute) -> String {
         );
     }
     for s in stops {
-        let _ = writeln!(
-            t,
-            "{}-{}  stop: {} ({})",
-            s.arrive.format("%H:%M"),
-            s.depart.format("%H:%M"),
-            s.name,
-            s.kind
-        );
+        t.push_str(&stop_line(s));
     }
     if let Some(last) = route.points.last() {
         let _ = writeln!(t, "{}  end", last.time.format("%H:%M"));
