@@ -12,6 +12,9 @@ pub struct Args {
     /// How many of the best cells to print with their explanation.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
+    /// Also write the scores aggregated to this coarser resolution (for maps zoomed out).
+    #[arg(long)]
+    pub display_resolution: Option<u8>,
 }
 
 /// Run `feltkart score`.
@@ -30,6 +33,18 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         &format!("cells-{}.csv", p.id),
         &cells_csv(&s.table, &scores)?,
     )?;
+    let display = match a.display_resolution {
+        Some(r) => {
+            let cells = feltkart_cells::output::aggregate_scores(&s.table, &scores, r)?;
+            let text = feltkart_cells::output::display_geojson(&cells, &p, r).to_string();
+            Some(write(
+                &a.common.out,
+                &format!("cells-{}-r{r}.geojson", p.id),
+                &text,
+            )?)
+        }
+        None => None,
+    };
     let mut best: Vec<&feltkart_cells::CellScore> = scores.iter().collect();
     best.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.cell.cmp(&y.cell)));
     let mut out = std::io::stdout().lock();
@@ -52,5 +67,8 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         writeln!(out, "  {} {}", c.cell, c.explain())?;
     }
     writeln!(out, "wrote {} and {}", geo.display(), csv.display())?;
+    if let Some(d) = display {
+        writeln!(out, "wrote {}", d.display())?;
+    }
     Ok(())
 }

@@ -470,3 +470,84 @@ fn plan_walk_writes_gpx_and_is_reproducible_and_refuses_bad_input() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("0 is not in 1..=720"));
 }
+
+#[test]
+fn display_aggregation_conserves_dwellings_and_observed_signs_score_as_a_layer() {
+    let x = common::read(&common::shared_osm("monaco.osm.pbf"));
+    let g = feltkart_graph::build(&x, feltkart_graph::BuildOptions::default());
+    let tax = feltkart_osm::Taxonomy::builtin().unwrap();
+    let table = feltkart_cells::cell_features(
+        &x,
+        &g,
+        &tax,
+        &feltkart_cells::HousingConfig::builtin().unwrap(),
+        &feltkart_cells::CellOptions::default(),
+    )
+    .unwrap();
+    let mut profile = feltkart_cells::Profile::builtin(&tax)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == "isolated-own-home")
+        .unwrap();
+    let scores = feltkart_cells::score_cells(&table, &profile).unwrap();
+
+    // Zoomed out to resolution 8: every base cell in exactly one display cell, dwellings kept,
+    // each display score between its base cells' lowest and highest.
+    let display = feltkart_cells::output::aggregate_scores(&table, &scores, 8).unwrap();
+    assert_eq!(
+        display.iter().map(|d| d.cells as usize).sum::<usize>(),
+        table.cells.len()
+    );
+    let dw: f64 = table.cells.iter().map(|c| c.housing.dwellings).sum();
+    assert!((display.iter().map(|d| d.dwellings).sum::<f64>() - dw).abs() < 1e-6 * dw.max(1.0));
+    for d in &display {
+        let base: Vec<f64> = scores
+            .iter()
+            .filter(|s| s.cell.parent(feltkart_cells::Resolution::Eight) == Some(d.cell))
+            .map(|s| s.score)
+            .collect();
+        let (lo, hi) = base
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+                (l.min(v), h.max(v))
+            });
+        assert!(d.score >= lo - 1e-9 && d.score <= hi + 1e-9);
+    }
+    assert!(feltkart_cells::output::aggregate_scores(&table, &scores, 10).is_err());
+
+    // Field observations as the `observed_signs` layer: a profile that weights it explains it.
+    let cell = table.cells[table.cells.len() / 2].cell;
+    let (code, _) = profile
+        .signs
+        .iter()
+        .find(|(_, w)| **w > 0.0)
+        .map(|(c, w)| (c.clone(), *w))
+        .unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    let obs: Vec<feltkart_model::Observation> = (0..3)
+        .map(|i| feltkart_model::Observation {
+            cell: u64::from(cell),
+            sign: feltkart_model::SignCode::new(&code).unwrap(),
+            at: now - chrono::TimeDelta::days(i * 10),
+        })
+        .collect();
+    let layer = feltkart_cells::signs_layer(&obs, &profile, now, 30.0, table.resolution);
+    let text = std::fs::read_to_string(common::root().join("data/profiles/isolated-own-home.toml"))
+        .unwrap()
+        .replacen("[indicators]\n", "[indicators]\nobserved_signs = 0.5\n", 1);
+    profile = feltkart_cells::Profile::parse(&text, "with-signs.toml", &tax).unwrap();
+    let with = feltkart_cells::score_cells_with_layers(&table, &profile, &[layer]).unwrap();
+    let s = with.iter().find(|s| s.cell == cell).unwrap();
+    assert!(
+        s.parts
+            .iter()
+            .any(|p| p.feature == "observed_signs" && p.points > 0.0),
+        "{}",
+        s.explain()
+    );
+    let parts: f64 = s.parts.iter().map(|p| p.points).sum();
+    assert!((parts - s.score).abs() < 0.01);
+}

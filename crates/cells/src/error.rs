@@ -51,6 +51,16 @@ pub enum CellsError {
         /// The cells' resolution.
         cells: u8,
     },
+    /// A display resolution that is not coarser than the cells'.
+    #[error(
+        "display resolution {display} must be coarser (smaller) than the cells' resolution {cells}"
+    )]
+    DisplayResolution {
+        /// The display resolution asked for.
+        display: u8,
+        /// The cells' resolution.
+        cells: u8,
+    },
     /// A profile weights an imported indicator layer that is not loaded.
     #[error(
         "{file}:{line}: `{key}`: no imported indicator layer of that name is loaded (loaded: {loaded}; built-in indicators: dwelling_density, residential_land, street_access)"

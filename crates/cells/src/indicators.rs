@@ -176,6 +176,13 @@ impl ImportOptions {
     /// [`IndicatorError::Options`].
     pub fn check(&self) -> Result<h3o::Resolution, IndicatorError> {
         check_layer_name(&self.name).map_err(IndicatorError::Options)?;
+        // Profiles may weight `observed_signs`, but only field observations make that layer.
+        if self.name.starts_with(crate::signs::SIGNS_LAYER) {
+            return Err(IndicatorError::Options(format!(
+                "layer name `{}` is reserved for observed signs from the field; choose another",
+                self.name
+            )));
+        }
         if !(1900..=2100).contains(&self.year) {
             return Err(IndicatorError::Options(format!(
                 "year {} is out of range (1900 to 2100)",

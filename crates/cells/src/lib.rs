@@ -46,6 +46,7 @@ pub mod output;
 pub mod places;
 pub mod profile;
 pub mod score;
+pub mod signs;
 pub mod walk;
 
 pub use data::DataError;
@@ -64,4 +65,5 @@ pub use profile::{
     DayPart, Decay, Indicator, LayerWeight, Normalise, PlaceWeight, Points, Profile,
 };
 pub use score::{CellScore, Part, Question, score_cells, score_cells_with_layers};
+pub use signs::{DEFAULT_HALF_LIFE_DAYS, SIGNS_LAYER, signs_layer};
 pub use walk::OnGraph;

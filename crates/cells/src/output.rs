@@ -341,3 +341,86 @@ pub fn districts_csv(reports: &[DistrictReport]) -> Result<String, csv::Error> {
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// A coarser display cell: the dwelling-weighted mean score of its base cells (weight =
+/// dwellings + 1, as in the district ranking).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisplayCell {
+    /// The coarser cell.
+    pub cell: CellIndex,
+    /// Weighted mean score, 0–100.
+    pub score: f64,
+    /// Dwellings in its base cells.
+    pub dwellings: f64,
+    /// Base cells in it.
+    pub cells: u32,
+}
+
+/// Scores aggregated to a coarser `resolution` for display (maps zoomed out). Sorted by cell.
+///
+/// # Errors
+/// [`crate::CellsError::DisplayResolution`] when `resolution` is not coarser than the table's.
+pub fn aggregate_scores(
+    table: &CellTable,
+    scores: &[CellScore],
+    resolution: u8,
+) -> Result<Vec<DisplayCell>, crate::CellsError> {
+    let bad = || crate::CellsError::DisplayResolution {
+        display: resolution,
+        cells: table.resolution,
+    };
+    let res = h3o::Resolution::try_from(resolution).map_err(|_| bad())?;
+    if resolution >= table.resolution {
+        return Err(bad());
+    }
+    let mut acc: BTreeMap<CellIndex, (f64, f64, f64, u32)> = BTreeMap::new();
+    for (c, s) in table.cells.iter().zip(scores) {
+        let Some(parent) = s.cell.parent(res) else {
+            continue;
+        };
+        let w = c.housing.dwellings + 1.0;
+        let e = acc.entry(parent).or_default();
+        e.0 += w * s.score;
+        e.1 += w;
+        e.2 += c.housing.dwellings;
+        e.3 += 1;
+    }
+    Ok(acc
+        .into_iter()
+        .map(|(cell, (ws, w, dwellings, cells))| DisplayCell {
+            cell,
+            score: ws / w,
+            dwellings,
+            cells,
+        })
+        .collect())
+}
+
+/// Display cells as GeoJSON hexagons.
+#[must_use]
+pub fn display_geojson(
+    cells: &[DisplayCell],
+    profile: &Profile,
+    resolution: u8,
+) -> FeatureCollection {
+    let features = cells
+        .iter()
+        .map(|d| {
+            let mut props = JsonObject::new();
+            props.insert("cell".into(), json!(d.cell.to_string()));
+            props.insert("score".into(), json!(r2(d.score)));
+            props.insert("dwellings".into(), json!(r2(d.dwellings)));
+            props.insert("cells".into(), json!(d.cells));
+            Feature {
+                bbox: None,
+                geometry: Some(Geometry::new(GeometryValue::Polygon {
+                    coordinates: vec![cell_ring(d.cell)],
+                })),
+                id: None,
+                properties: Some(props),
+                foreign_members: None,
+            }
+        })
+        .collect();
+    collection(features, profile, "display_cells", resolution)
+}
