@@ -11,7 +11,7 @@ use crate::{GEdge, GNode};
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use dary_heap::QuaternaryHeap as BinaryHeap;
 
 /// Adjacency in CSR form: for vertex `v`, its incident edges are
 /// `targets[offsets[v]..offsets[v+1]]` with their edge ids and lengths alongside.
