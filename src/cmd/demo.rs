@@ -62,7 +62,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     #[allow(clippy::print_stdout)]
     {
         println!(
-            "\nTwo pairs, 90 minutes from Rautatientori at 19:00 on 1 December (young-people):"
+            "\nTwo pairs, 90 minutes from Rautatientori at 19:00 on 1 December, with 12-minute stops at hotspots (young-people):"
         );
     }
     let walk = super::plan::WalkArgs {
@@ -86,6 +86,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             .ok_or_else(|| anyhow::anyhow!("demo offset"))?,
         pairs: 2,
         seed: 1,
+        dwell_minutes: 12,
     };
     super::plan::walk(&walk)?;
     let mut out = std::io::stdout().lock();

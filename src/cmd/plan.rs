@@ -7,8 +7,11 @@ use anyhow::{Context, anyhow, bail};
 use chrono::{Datelike, FixedOffset, NaiveDateTime};
 use feltkart_cells::{CellIndex, LatLng, Resolution};
 use feltkart_model::LonLat;
+use feltkart_plan::export::StopAt;
 use feltkart_plan::export::{RouteInput, timed_route, to_geojson, to_gpx, walk_sheet};
-use feltkart_plan::walk::{Pace, SearchOptions, WalkProblem, edge_times, edge_values, plan_pairs};
+use feltkart_plan::walk::{
+    DwellStop, Pace, SearchOptions, WalkProblem, edge_times, edge_values, plan_pairs,
+};
 use petgraph::graph::NodeIndex;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -55,6 +58,86 @@ pub struct WalkArgs {
     /// Seed of the search (the same inputs and seed give the same walks).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Minutes for dwell stops at hotspots (squares, pitches, kiosks, youth clubs: the profile's
+    /// places where the group stays); 0 for none. 10–15 suits the youth profile.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub dwell_minutes: u32,
+}
+
+/// A dwell stop at a hotspot is worth this many times the street the pair could have walked in
+/// the same time (at walking speed, at the stop's cell priority, times the place's weight):
+/// staying where the group is beats passing by, so strong hotspots win a place in the walk.
+const STOP_WORTH_FACTOR: f64 = 0.7;
+/// Candidate dwell stops offered to the planner, best first.
+const MAX_STOP_CANDIDATES: usize = 40;
+/// Farthest a hotspot may be from the street to be a stop, metres.
+const MAX_STOP_SNAP_M: f64 = 100.0;
+
+/// Candidate dwell stops: named or unnamed places of a kind the profile weights ≥ 0.5 and the
+/// taxonomy marks as a place to stay, snapped to the nearest vertex, valued by the weight and
+/// the score of their cell. With their labels.
+fn dwell_candidates(
+    s: &Scoring,
+    p: &feltkart_cells::Profile,
+    index: &feltkart_graph::SnapIndex,
+    by_cell: &BTreeMap<CellIndex, f64>,
+    res: Resolution,
+    dwell_s: f64,
+) -> Vec<(DwellStop, String)> {
+    let g = &s.atlas.graph.graph;
+    let x = &s.atlas.extract;
+    let mut out: Vec<(DwellStop, String)> = Vec::new();
+    for place in &x.places {
+        let best = place
+            .kinds
+            .iter()
+            .filter_map(|&k| {
+                let k = usize::from(k);
+                let stay = s
+                    .taxonomy
+                    .kinds
+                    .get(k)
+                    .is_some_and(|d| d.roles.contains(&feltkart_model::PlaceRole::Stay));
+                let name = x.place_kinds.get(k)?;
+                p.places
+                    .get(name)
+                    .filter(|w| stay && w.weight >= 0.5)
+                    .map(|w| (w.weight, name.clone()))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let Some((weight, kind)) = best else { continue };
+        let Some(hit) = index
+            .nearest(g, place.at)
+            .filter(|h| h.distance_m <= MAX_STOP_SNAP_M)
+        else {
+            continue;
+        };
+        let Some((u, v)) = g.edge_endpoints(hit.edge) else {
+            continue;
+        };
+        let at = if hit.offset_m <= g[hit.edge].length_m / 2.0 {
+            u
+        } else {
+            v
+        };
+        let priority = LatLng::new(place.at.lat, place.at.lon)
+            .ok()
+            .and_then(|ll| by_cell.get(&ll.to_cell(res)))
+            .map_or(0.0, |&sc| sc / 100.0);
+        let value = STOP_WORTH_FACTOR * dwell_s * Pace::default().speed_kmh / 3.6
+            * weight
+            * priority.max(0.2);
+        let label = match &place.name {
+            Some(n) => format!("{kind}: {n}"),
+            None => kind,
+        };
+        out.push((DwellStop { at, value, dwell_s }, label));
+    }
+    out.sort_by(|a, b| b.0.value.total_cmp(&a.0.value).then(a.0.at.cmp(&b.0.at)));
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|(d, _)| seen.insert(d.at));
+    out.truncate(MAX_STOP_CANDIDATES);
+    out
 }
 
 fn parse_lonlat(s: &str) -> Result<LonLat, String> {
@@ -184,6 +267,18 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
         Some(e) => snap(&s, &index, e, "end")?,
         None => start,
     };
+    let candidates = if a.dwell_minutes > 0 {
+        dwell_candidates(
+            &s,
+            &p,
+            &index,
+            &by_cell,
+            res,
+            f64::from(a.dwell_minutes) * 60.0,
+        )
+    } else {
+        Vec::new()
+    };
     let problems: Vec<WalkProblem> = (0..a.pairs)
         .map(|i| WalkProblem {
             start,
@@ -191,7 +286,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
             budget_s: f64::from(a.minutes) * 60.0,
             edge_time_s: times.clone(),
             edge_value: values.clone(),
-            stops: Vec::new(),
+            stops: candidates.iter().map(|(d, _)| d.clone()).collect(),
             seed: a.seed.wrapping_add(u64::from(i)),
         })
         .collect();
@@ -209,6 +304,20 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
             a.at.format("%Y-%m-%d %H:%M"),
             p.id
         );
+        let stops: Vec<StopAt> = w
+            .stops
+            .iter()
+            .enumerate()
+            .filter_map(|(j, &(stop, position))| {
+                let (d, label) = candidates.get(stop)?;
+                Some(StopAt {
+                    position,
+                    dwell_s: d.dwell_s,
+                    name: format!("Stop {}: {label}", j + 1),
+                    kind: "dwell".into(),
+                })
+            })
+            .collect();
         let route = timed_route(
             g,
             &RouteInput {
@@ -216,7 +325,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
                 edges: &w.edges,
                 edge_time_s: &times,
                 start: a.at,
-                stops: &[],
+                stops: &stops,
                 title: &title,
                 utc_offset: a.utc_offset,
             },
@@ -259,7 +368,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
             sheet.display()
         )?;
         summaries.push(json!({
-            "walk": n, "km": route.metres() / 1000.0, "minutes": w.time_s / 60.0, "value": w.value,
+            "walk": n, "km": route.metres() / 1000.0, "stops": route.stops.len(), "minutes": w.time_s / 60.0, "value": w.value,
             "bound": w.bound, "share_of_bound": w.share_of_bound(), "priority_cells": cells.len(),
             "unlit_m": route.unlit_m(), "edges": w.edges.iter().map(|e| e.index()).collect::<Vec<_>>(),
         }));
@@ -278,7 +387,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
         "parameters": {
             "start": [a.start.lon, a.start.lat], "end": a.end.map(|e| [e.lon, e.lat]), "minutes": a.minutes,
             "at": a.at.format("%Y-%m-%dT%H:%M").to_string(), "utc_offset": a.utc_offset.to_string(), "pairs": a.pairs,
-            "seed": a.seed, "pace": pace, "search": opts, "priority_score": PRIORITY_SCORE,
+            "seed": a.seed, "dwell_minutes": a.dwell_minutes, "pace": pace, "search": opts, "priority_score": PRIORITY_SCORE,
         },
         "daylight": {"after_dark": dark, "sunrise": sunrise_t, "sunset": sunset_t},
         "walks": summaries,

@@ -417,6 +417,8 @@ fn plan_walk_writes_gpx_and_is_reproducible_and_refuses_bad_input() {
             "2026-12-01T19:00",
             "--pairs",
             "2",
+            "--dwell-minutes",
+            "12",
             "-o",
             out,
         ])

@@ -8,10 +8,10 @@
 //! memory ([`Scratch`]) reused between calls instead of O(V) per call.
 
 use crate::{GEdge, GNode};
+use dary_heap::QuaternaryHeap as BinaryHeap;
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use std::cmp::Ordering;
-use dary_heap::QuaternaryHeap as BinaryHeap;
 
 /// Adjacency in CSR form: for vertex `v`, its incident edges are
 /// `targets[offsets[v]..offsets[v+1]]` with their edge ids and lengths alongside.
