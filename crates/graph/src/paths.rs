@@ -14,7 +14,7 @@ use petgraph::visit::EdgeRef;
 use std::cmp::Ordering;
 
 /// Adjacency in CSR form: for vertex `v`, its incident edges are
-/// `targets[offsets[v]..offsets[v+1]]` with their edge ids and lengths alongside.
+/// `arcs[offsets[v]..offsets[v+1]]`, each with its target, edge id and length.
 #[derive(Clone, Debug)]
 pub struct Adjacency {
     offsets: Vec<u32>,
