@@ -331,6 +331,21 @@ fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
         "layer named in explanations"
     );
 
+    let import_other = |file: &std::path::Path| {
+        run(&[
+            "indicators",
+            "import",
+            file.to_str().unwrap(),
+            "--atlas",
+            atlas_s,
+            "--name",
+            "other",
+            "--source",
+            "x",
+            "--year",
+            "2024",
+        ])
+    };
     // Bad input: a non-numeric value in row 3 is refused with file, row and column; nothing written.
     let bad = dir.path().join("bad.csv");
     std::fs::write(
@@ -338,19 +353,7 @@ fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
         "lon,lat,rate\n7.4200,43.7330,12.5\n7.4250,43.7390,many\n",
     )
     .unwrap();
-    let o = run(&[
-        "indicators",
-        "import",
-        bad.to_str().unwrap(),
-        "--atlas",
-        atlas_s,
-        "--name",
-        "other",
-        "--source",
-        "x",
-        "--year",
-        "2024",
-    ]);
+    let o = import_other(&bad);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -367,19 +370,7 @@ fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
     // Swapped lat/lon is called out.
     let swapped = dir.path().join("swapped.csv");
     std::fs::write(&swapped, "lon,lat,rate\n43.7330,7.4200,12.5\n").unwrap();
-    let o = run(&[
-        "indicators",
-        "import",
-        swapped.to_str().unwrap(),
-        "--atlas",
-        atlas_s,
-        "--name",
-        "other",
-        "--source",
-        "x",
-        "--year",
-        "2024",
-    ]);
+    let o = import_other(&swapped);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("swapped") && err.contains("row 2"), "{err}");
