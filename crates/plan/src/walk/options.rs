@@ -18,7 +18,7 @@ pub struct SearchOptions {
 impl Default for SearchOptions {
     fn default() -> Self {
         Self {
-            iterations: 300,
+            iterations: 200,
             max_block: 12,
             threshold: 0.05,
             full_scan: 0.2,
