@@ -544,3 +544,73 @@ fn display_aggregation_conserves_dwellings_and_observed_signs_score_as_a_layer()
     let parts: f64 = s.parts.iter().map(|p| p.points).sum();
     assert!((parts - s.score).abs() < 0.01);
 }
+
+/// The Python with Debian's gpxpy and geojson modules: `scripts/test` installs them and sets
+/// `FELTKART_PY_VALIDATORS`; without it the check runs if `/usr/bin/python3` has both.
+fn python_validators() -> Option<String> {
+    if let Ok(py) = std::env::var("FELTKART_PY_VALIDATORS") {
+        return Some(py);
+    }
+    let py = "/usr/bin/python3";
+    let ok = Command::new(py)
+        .args(["-c", "import gpxpy, geojson"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| py.to_owned())
+}
+
+#[test]
+fn walk_gpx_and_geojson_open_in_independent_gpx_and_geojson_libraries() {
+    let Some(py) = python_validators() else {
+        eprintln!("skipped: no python3 with gpxpy and geojson (scripts/test installs them)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("monaco.atlas");
+    let atlas_s = atlas.to_str().unwrap();
+    assert!(
+        run(&[
+            "ingest",
+            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+            "-o",
+            atlas_s,
+            "-q"
+        ])
+        .status
+        .success()
+    );
+    let out = dir.path().to_str().unwrap();
+    let o = run(&[
+        "plan",
+        "walk",
+        "--atlas",
+        atlas_s,
+        "--profile",
+        "young-people",
+        "--start",
+        "7.4246,43.7384",
+        "--minutes",
+        "30",
+        "--at",
+        "2026-06-01T16:00",
+        "--dwell-minutes",
+        "10",
+        "-o",
+        out,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let script = common::root().join("tests/integration/real_clients.py");
+    let v = Command::new(&py)
+        .arg(&script)
+        .arg(dir.path().join("walk-1.gpx"))
+        .arg(dir.path().join("walk-1.geojson"))
+        .output()
+        .unwrap();
+    assert!(
+        v.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&v.stdout),
+        String::from_utf8_lossy(&v.stderr)
+    );
+    assert!(String::from_utf8_lossy(&v.stdout).starts_with("ok:"));
+}
