@@ -338,11 +338,19 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
             .filter(|c| by_cell.get(c).is_some_and(|&sc| sc >= PRIORITY_SCORE))
             .collect();
         let gpx = write(&a.common.out, &format!("walk-{n}.gpx"), &to_gpx(&route)?)?;
-        let geo = write(
-            &a.common.out,
-            &format!("walk-{n}.geojson"),
-            &to_geojson(&route).to_string(),
-        )?;
+        let mut fc = to_geojson(&route);
+        if let Some(members) = fc.foreign_members.as_mut() {
+            members.insert(
+                "covered_priority_cells".into(),
+                json!(cells.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            );
+            members.insert(
+                "summary".into(),
+                json!({"km": route.metres() / 1000.0, "minutes": w.time_s / 60.0, "value": w.value,
+                       "share_of_bound": w.share_of_bound(), "unlit_m": route.unlit_m(), "after_dark": dark}),
+            );
+        }
+        let geo = write(&a.common.out, &format!("walk-{n}.geojson"), &fc.to_string())?;
         let sheet_text = walk_sheet(&route);
         let sheet = write(&a.common.out, &format!("walk-{n}.txt"), &sheet_text)?;
         writeln!(

@@ -450,6 +450,8 @@ fn plan_walk_writes_gpx_and_is_reproducible_and_refuses_bad_input() {
         )
         .unwrap();
         assert_eq!(geo["attribution"], "© OpenStreetMap contributors");
+        assert!(geo["covered_priority_cells"].is_array());
+        assert_eq!(geo["summary"]["km"], ra["walks"][n - 1]["km"]);
     }
     // Bad input: far outside the extract, an unknown profile: one clear line each.
     let o = plan(dir.path().to_str().unwrap(), "12.0,55.0", "60");
