@@ -44,7 +44,7 @@ pub struct WalkArgs {
     #[arg(long, value_parser = parse_lonlat, allow_hyphen_values = true)]
     pub end: Option<LonLat>,
     /// Minutes available (walking and stops).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=720))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=720), allow_negative_numbers = true)]
     pub minutes: u32,
     /// Local date and time of the start, e.g. 2026-12-01T19:00.
     #[arg(long, value_parser = parse_time)]

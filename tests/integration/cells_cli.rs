@@ -464,6 +464,12 @@ fn plan_walk_writes_gpx_and_is_reproducible_and_refuses_bad_input() {
     let o = plan(dir.path().to_str().unwrap(), "7.4246,43.7384", "0");
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("0 is not in 1..=720"));
+    let o = plan(dir.path().to_str().unwrap(), "7.4246,43.7384", "-5");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("-5 is not in 1..=720"));
+    // A budget too short to reach a street and come back is named as such.
+    let o = plan(dir.path().to_str().unwrap(), "7.4246,43.7384", "1");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() || err.contains("too short"), "{err}");
 }
 
 #[test]
