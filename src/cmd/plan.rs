@@ -177,6 +177,23 @@ fn snap(
     let hit = index
         .nearest(g, p)
         .ok_or_else(|| anyhow!("the atlas has no walkable streets"))?;
+    let stranded = s
+        .atlas
+        .graph
+        .stats
+        .dropped_vertices
+        .iter()
+        .map(|v| v.distance_m(p))
+        .fold(f64::INFINITY, f64::min);
+    if stranded < hit.distance_m && stranded <= MAX_SNAP_M {
+        bail!(
+            "{what} {:.5},{:.5} is on a path network that does not connect to the main walking network ({:.0} m away; the nearest connected street is {:.0} m away): choose a {what} on a connected street",
+            p.lon,
+            p.lat,
+            stranded,
+            hit.distance_m
+        );
+    }
     if hit.distance_m > MAX_SNAP_M {
         bail!(
             "{what} {:.5},{:.5} is {:.1} km from the nearest walkable street of {}: is it inside the extract?",

@@ -626,3 +626,61 @@ fn walk_gpx_and_geojson_open_in_independent_gpx_and_geojson_libraries() {
     );
     assert!(String::from_utf8_lossy(&v.stdout).starts_with("ok:"));
 }
+
+#[test]
+fn a_start_on_a_disconnected_path_network_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("monaco.atlas");
+    let atlas_s = atlas.to_str().unwrap();
+    assert!(
+        run(&[
+            "ingest",
+            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+            "-o",
+            atlas_s,
+            "-q"
+        ])
+        .status
+        .success()
+    );
+    let (a, _) = feltkart_atlas::read(&atlas).unwrap();
+    let stranded = a.graph.stats.dropped_vertices.len();
+    assert!(stranded > 0, "monaco has small components");
+    assert_eq!(stranded as u64, a.graph.stats.nodes_dropped);
+    // A dropped vertex more than 20 m from every street of the main network.
+    let idx = a.graph.snap_index();
+    let v = a
+        .graph
+        .stats
+        .dropped_vertices
+        .iter()
+        .find(|v| {
+            idx.nearest(&a.graph.graph, **v)
+                .is_some_and(|s| s.distance_m > 20.0 && s.distance_m < 500.0)
+        })
+        .expect("a stranded vertex near the network");
+    let start = format!("{:.7},{:.7}", v.lon, v.lat);
+    let o = run(&[
+        "plan",
+        "walk",
+        "--atlas",
+        atlas_s,
+        "--profile",
+        "young-people",
+        "--start",
+        &start,
+        "--minutes",
+        "30",
+        "--at",
+        "2026-12-01T19:00",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("does not connect to the main walking network"),
+        "{err}"
+    );
+}

@@ -15,7 +15,7 @@ use std::path::Path;
 
 /// The format version this build writes and reads. Bump it whenever [`Atlas`] or anything it
 /// holds changes shape.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"FKATLAS\0";
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 

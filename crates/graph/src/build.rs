@@ -59,6 +59,10 @@ pub struct GraphStats {
     pub length_dropped_m: f64,
     /// Self-loop segments dropped (peer rule) or split (Feltkart rule).
     pub loops: u64,
+    /// Positions of the vertices dropped with the smaller components, so a start point on a
+    /// path network that does not connect to the main one can be told apart from a start point
+    /// merely near a street.
+    pub dropped_vertices: Vec<LonLat>,
 }
 
 fn selected(w: &WalkWay, rule: Rule) -> bool {
@@ -193,6 +197,11 @@ pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
             .filter(|e| labels[e.source().index()] != best)
             .map(|e| e.weight.length_m)
             .sum();
+        stats.dropped_vertices = g
+            .node_indices()
+            .filter(|n| labels[n.index()] != best)
+            .map(|n| g[n].at)
+            .collect();
         g = g.filter_map(
             |n, w| (labels[n.index()] == best).then(|| w.clone()),
             |_, e| Some(e.clone()),
