@@ -73,10 +73,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             taxonomy: None,
             out: a.out.clone(),
         },
-        start: feltkart_model::LonLat {
+        start: vec![feltkart_model::LonLat {
             lon: 24.9426,
             lat: 60.1712,
-        },
+        }],
         end: None,
         minutes: 90,
         at: chrono::NaiveDate::from_ymd_opt(2026, 12, 1)

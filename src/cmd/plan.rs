@@ -37,10 +37,11 @@ const UNLIT_AFTER_DARK: f64 = 3.0;
 pub struct WalkArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Start, as LON,LAT.
-    #[arg(long, value_parser = parse_lonlat, allow_hyphen_values = true)]
-    pub start: LonLat,
-    /// End, as LON,LAT (default: back to the start).
+    /// Start, as LON,LAT. Repeat it for pairs starting in different places: pair i starts at the
+    /// i-th start (cycling when there are more pairs than starts).
+    #[arg(long, value_parser = parse_lonlat, allow_hyphen_values = true, required = true)]
+    pub start: Vec<LonLat>,
+    /// End, as LON,LAT, for every pair (default: each pair back to its start).
     #[arg(long, value_parser = parse_lonlat, allow_hyphen_values = true)]
     pub end: Option<LonLat>,
     /// Minutes available (walking and stops).
@@ -270,7 +271,8 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
                 .map_or(0.0, |&sc| sc / 100.0)
         })
         .collect();
-    let (dark, sunrise_t, sunset_t) = after_dark(a.start, a.at, a.utc_offset);
+    let first = *a.start.first().ok_or_else(|| anyhow!("no --start given"))?;
+    let (dark, sunrise_t, sunset_t) = after_dark(first, a.at, a.utc_offset);
     let pace = Pace {
         unlit_factor: dark.then_some(UNLIT_AFTER_DARK),
         ..Pace::default()
@@ -279,11 +281,12 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
     // With no coverage history yet every slot has the full deficit (1).
     let values = edge_values(g, |e| priority[e.index()]);
     let index = g.snap_index();
-    let start = snap(&s, &index, a.start, "start")?;
-    let end = match a.end {
-        Some(e) => snap(&s, &index, e, "end")?,
-        None => start,
-    };
+    let starts: Vec<NodeIndex> = a
+        .start
+        .iter()
+        .map(|&p| snap(&s, &index, p, "start"))
+        .collect::<anyhow::Result<_>>()?;
+    let end = a.end.map(|e| snap(&s, &index, e, "end")).transpose()?;
     let candidates = if a.dwell_minutes > 0 {
         dwell_candidates(
             &s,
@@ -297,7 +300,12 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
         Vec::new()
     };
     let problems: Vec<WalkProblem> = (0..a.pairs)
-        .map(|i| WalkProblem {
+        .map(|i| {
+            let start = starts[i as usize % starts.len()];
+            (start, end.unwrap_or(start))
+        })
+        .zip(0u32..)
+        .map(|((start, end), i)| WalkProblem {
             start,
             end,
             budget_s: f64::from(a.minutes) * 60.0,
@@ -405,12 +413,12 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
     let record = json!({
         "made_from": {
             "atlas": a.common.atlas.display().to_string(), "atlas_checksum": format!("{checksum:08x}"),
-            "profile": p.id, "profile_revision": p.revision, "resolution": s.table.resolution,
+            "profile": p.id, "profile_revision": p.revision, "profile_weights": p, "resolution": s.table.resolution,
             "indicator_layers": s.layers.iter().map(|l| &l.name).collect::<Vec<_>>(),
             "coverage": "none (no coverage history: full deficit in every slot)",
         },
         "parameters": {
-            "start": [a.start.lon, a.start.lat], "end": a.end.map(|e| [e.lon, e.lat]), "minutes": a.minutes,
+            "starts": a.start.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(), "end": a.end.map(|e| [e.lon, e.lat]), "minutes": a.minutes,
             "at": a.at.format("%Y-%m-%dT%H:%M").to_string(), "utc_offset": a.utc_offset.to_string(), "pairs": a.pairs,
             "seed": a.seed, "dwell_minutes": a.dwell_minutes, "pace": pace, "search": opts, "priority_score": PRIORITY_SCORE,
         },

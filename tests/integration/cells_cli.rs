@@ -684,3 +684,59 @@ fn a_start_on_a_disconnected_path_network_is_named_as_such() {
         "{err}"
     );
 }
+
+#[test]
+fn pairs_start_where_they_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("monaco.atlas");
+    let atlas_s = atlas.to_str().unwrap();
+    assert!(
+        run(&[
+            "ingest",
+            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+            "-o",
+            atlas_s,
+            "-q"
+        ])
+        .status
+        .success()
+    );
+    let o = run(&[
+        "plan",
+        "walk",
+        "--atlas",
+        atlas_s,
+        "--profile",
+        "young-people",
+        "--start",
+        "7.4246,43.7384",
+        "--start",
+        "7.4170,43.7310",
+        "--minutes",
+        "15",
+        "--at",
+        "2026-12-01T19:00",
+        "--pairs",
+        "2",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first_point = |n: usize| {
+        let geo: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(format!("walk-{n}.geojson"))).unwrap(),
+        )
+        .unwrap();
+        let c = &geo["features"][0]["geometry"]["coordinates"][0];
+        (c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+    };
+    let (a, b) = (first_point(1), first_point(2));
+    assert!(
+        (a.0 - 7.4246).abs() < 0.003 && (a.1 - 43.7384).abs() < 0.003,
+        "{a:?}"
+    );
+    assert!(
+        (b.0 - 7.4170).abs() < 0.003 && (b.1 - 43.7310).abs() < 0.003,
+        "{b:?}"
+    );
+}
