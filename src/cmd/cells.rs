@@ -37,6 +37,8 @@ pub struct Scoring {
     pub table: CellTable,
     /// Imported indicator layers (`feltkart indicators import`), if any.
     pub layers: Vec<IndicatorLayer>,
+    /// The atlas file's checksum, when it was read from a file.
+    pub checksum: Option<u32>,
 }
 
 impl Scoring {
@@ -76,14 +78,16 @@ pub fn features(atlas: Atlas, taxonomy: Taxonomy, resolution: u8) -> anyhow::Res
         taxonomy,
         table,
         layers: Vec::new(),
+        checksum: None,
     })
 }
 
 /// Load an atlas and compute its cell table.
 pub fn load(c: &Common) -> anyhow::Result<Scoring> {
     let tax = taxonomy(c.taxonomy.as_deref())?;
-    let (atlas, _) = feltkart_atlas::read(&c.atlas)?;
+    let (atlas, checksum) = feltkart_atlas::read(&c.atlas)?;
     let mut s = features(atlas, tax, c.resolution)?;
+    s.checksum = Some(checksum);
     s.layers = feltkart_cells::load_layers_if_present(&feltkart_cells::layers_path(&c.atlas))?;
     Ok(s)
 }

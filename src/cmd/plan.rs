@@ -319,7 +319,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
     let walks = plan_pairs(g, &problems, &opts)?;
 
     let mut out = std::io::stdout().lock();
-    let (_, checksum) = feltkart_atlas::read(&a.common.atlas)?;
+    let checksum = s.checksum.map(|c| format!("{c:08x}"));
     let mut summaries = Vec::new();
     for (i, w) in walks.iter().enumerate() {
         let n = i + 1;
@@ -412,7 +412,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
     }
     let record = json!({
         "made_from": {
-            "atlas": a.common.atlas.display().to_string(), "atlas_checksum": format!("{checksum:08x}"),
+            "atlas": a.common.atlas.display().to_string(), "atlas_checksum": checksum,
             "profile": p.id, "profile_revision": p.revision, "profile_weights": p, "resolution": s.table.resolution,
             "indicator_layers": s.layers.iter().map(|l| &l.name).collect::<Vec<_>>(),
             "coverage": "none (no coverage history: full deficit in every slot)",
