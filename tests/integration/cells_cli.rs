@@ -13,6 +13,20 @@ fn run(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `feltkart ingest` of the real Monaco extract into `dir/monaco.atlas`.
+fn ingest_monaco(dir: &std::path::Path) -> std::path::PathBuf {
+    let atlas = dir.join("monaco.atlas");
+    let o = run(&[
+        "ingest",
+        common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
+        "-o",
+        atlas.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    atlas
+}
+
 /// Twice the signed area of a ring (positive: counter-clockwise in lon/lat).
 fn signed_area2(ring: &[Value]) -> f64 {
     ring.windows(2)
@@ -43,17 +57,9 @@ fn check_ring(ring: &[Value]) {
 #[test]
 fn score_and_districts_write_valid_geojson_and_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let atlas = dir.path().join("monaco.atlas");
+    let atlas = ingest_monaco(dir.path());
     let atlas_s = atlas.to_str().unwrap();
     let out = dir.path().to_str().unwrap();
-    let o = run(&[
-        "ingest",
-        common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-        "-o",
-        atlas_s,
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let o = run(&[
         "score",
@@ -261,20 +267,9 @@ fn every_residential_building_centroid_falls_in_a_valid_scored_cell() {
 #[test]
 fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let atlas = dir.path().join("monaco.atlas");
+    let atlas = ingest_monaco(dir.path());
     let atlas_s = atlas.to_str().unwrap();
     let out = dir.path().to_str().unwrap();
-    assert!(
-        run(&[
-            "ingest",
-            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-            "-o",
-            atlas_s,
-            "-q"
-        ])
-        .status
-        .success()
-    );
 
     // A statistics table by point (lon, lat): two areas of Monaco with different rates.
     let csv_path = dir.path().join("rates.csv");
@@ -379,19 +374,8 @@ fn indicators_import_feeds_scores_and_bad_csv_writes_nothing() {
 #[test]
 fn plan_walk_writes_gpx_and_is_reproducible_and_refuses_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    let atlas = dir.path().join("monaco.atlas");
+    let atlas = ingest_monaco(dir.path());
     let atlas_s = atlas.to_str().unwrap();
-    assert!(
-        run(&[
-            "ingest",
-            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-            "-o",
-            atlas_s,
-            "-q"
-        ])
-        .status
-        .success()
-    );
     let plan = |out: &str, start: &str, minutes: &str| {
         run(&[
             "plan",
@@ -578,19 +562,8 @@ fn walk_gpx_and_geojson_open_in_independent_gpx_and_geojson_libraries() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let atlas = dir.path().join("monaco.atlas");
+    let atlas = ingest_monaco(dir.path());
     let atlas_s = atlas.to_str().unwrap();
-    assert!(
-        run(&[
-            "ingest",
-            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-            "-o",
-            atlas_s,
-            "-q"
-        ])
-        .status
-        .success()
-    );
     let out = dir.path().to_str().unwrap();
     let o = run(&[
         "plan",
@@ -630,19 +603,8 @@ fn walk_gpx_and_geojson_open_in_independent_gpx_and_geojson_libraries() {
 #[test]
 fn a_start_on_a_disconnected_path_network_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
-    let atlas = dir.path().join("monaco.atlas");
+    let atlas = ingest_monaco(dir.path());
     let atlas_s = atlas.to_str().unwrap();
-    assert!(
-        run(&[
-            "ingest",
-            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-            "-o",
-            atlas_s,
-            "-q"
-        ])
-        .status
-        .success()
-    );
     let (a, _) = feltkart_atlas::read(&atlas).unwrap();
     let stranded = a.graph.stats.dropped_vertices.len();
     assert!(stranded > 0, "monaco has small components");
@@ -688,19 +650,8 @@ fn a_start_on_a_disconnected_path_network_is_named_as_such() {
 #[test]
 fn pairs_start_where_they_are_told() {
     let dir = tempfile::tempdir().unwrap();
-    let atlas = dir.path().join("monaco.atlas");
+    let atlas = ingest_monaco(dir.path());
     let atlas_s = atlas.to_str().unwrap();
-    assert!(
-        run(&[
-            "ingest",
-            common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-            "-o",
-            atlas_s,
-            "-q"
-        ])
-        .status
-        .success()
-    );
     let o = run(&[
         "plan",
         "walk",
