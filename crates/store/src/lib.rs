@@ -46,6 +46,7 @@ mod maint;
 pub mod privacy;
 mod revisits;
 mod schema;
+mod sessions;
 mod types;
 mod write;
 

@@ -190,10 +190,10 @@ const V2: &str = "
 ";
 
 /// All migrations; `MIGRATIONS[i]` takes the file from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, crate::sessions::V3];
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The file's `PRAGMA user_version`.
 pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -308,7 +308,7 @@ mod tests {
         assert!(!tables(&c).contains(&"audit_log".to_owned()));
         drop(c);
         let s = Store::open(&path, StoreConfig::default()).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         let n: i64 = s
             .conn
             .query_row("SELECT count(*) FROM observations", [], |r| r.get(0))
