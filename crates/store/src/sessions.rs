@@ -1,5 +1,5 @@
 //! Login sessions for the server: opaque bearer tokens, stored only as their SHA-256 hex digest,
-//! with an expiry; and the `planner` role (schema version 3).
+//! with an expiry; and the `planner` role (schema version 4).
 //!
 //! The raw token never reaches the store. Failed-login counters are kept in the server's memory
 //! (they would otherwise hold network addresses, which are personal data).
@@ -7,13 +7,14 @@
 use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::sq;
-use crate::types::{Action, Actor, ObjectKind, Role, TeamId, User, UserId};
+use crate::types::{Action, Actor, ObjectKind, Role, User, UserId};
+use feltkart_model::TeamId;
 use rusqlite::{OptionalExtension, params};
 
-/// Version 3: the `planner` role (the CHECK constraints of `roles` and `users` are widened in
+/// Version 4: the `planner` role (the CHECK constraints of `roles` and `users` are widened in
 /// place, which SQLite documents as safe for a constraint that only admits more values) and the
 /// `sessions` table.
-pub(crate) const V3: &str = "
+pub(crate) const V4: &str = "
     PRAGMA writable_schema = ON;
     UPDATE sqlite_schema
        SET sql = replace(sql, 'CHECK (role IN (''worker'',''leader'',''admin''))',
@@ -137,7 +138,7 @@ impl Store {
                     id: UserId(id),
                     login,
                     role: Role::parse(&role)?,
-                    team: team.map(TeamId),
+                    team: team.map(crate::types::team_id).transpose()?,
                     disabled: false,
                 })
             })
@@ -170,7 +171,7 @@ impl Store {
         self.write("update user", |tx| {
             tx.execute(
                 "UPDATE users SET role = ?, team_id = ?, password_hash = ?, disabled = 0 WHERE id = ?",
-                params![role.as_str(), team.map(|t| t.0), password_hash, user.id.0],
+                params![role.as_str(), team.map(|t| i64::from(t.0)), password_hash, user.id.0],
             )
             .map_err(sq("update user"))?;
             crate::write::audit(tx, actor, Action::Update, ObjectKind::User, Some(user.id.0))
@@ -186,8 +187,9 @@ impl Store {
         self.read("read team", |c| {
             c.query_row("SELECT id FROM teams WHERE code = ?", [code], |r| r.get(0))
                 .optional()
-                .map(|id| id.map(TeamId))
-                .map_err(sq("read team"))
+                .map_err(sq("read team"))?
+                .map(crate::types::team_id)
+                .transpose()
         })
     }
 
@@ -200,11 +202,13 @@ impl Store {
             let mut st = c
                 .prepare("SELECT id, code, contracted_hours_per_week FROM teams ORDER BY id")
                 .map_err(sq("list teams"))?;
-            let rows: Vec<(TeamId, String, f64)> = st
-                .query_map([], |r| Ok((TeamId(r.get(0)?), r.get(1)?, r.get(2)?)))
+            let rows: Vec<(i64, String, f64)> = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .and_then(Iterator::collect)
                 .map_err(sq("list teams"))?;
-            Ok(rows)
+            rows.into_iter()
+                .map(|(id, code, hours)| Ok((crate::types::team_id(id)?, code, hours)))
+                .collect()
         })
     }
 

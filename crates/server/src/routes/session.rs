@@ -28,7 +28,7 @@ pub struct LoginResponse {
     /// The user's role.
     pub role: ApiRole,
     /// The user's team id, if any.
-    pub team: Option<i64>,
+    pub team: Option<u32>,
     /// When the token expires (RFC 3339, UTC).
     pub expires_at: String,
 }
@@ -41,7 +41,7 @@ pub struct Me {
     /// Role.
     pub role: ApiRole,
     /// Team id, if any.
-    pub team: Option<i64>,
+    pub team: Option<u32>,
 }
 
 /// Log in with a login and password; returns an opaque bearer token. Failed logins are

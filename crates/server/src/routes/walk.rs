@@ -38,7 +38,7 @@ pub struct WalkPlanRequest {
     /// Seed (default 1).
     pub seed: Option<u64>,
     /// The team the walk is for (its field users may download the GPX).
-    pub team: Option<i64>,
+    pub team: Option<u32>,
 }
 
 /// One line of a walk sheet.
