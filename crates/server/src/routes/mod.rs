@@ -1,6 +1,9 @@
 //! The API's routes, each documented for the OpenAPI description with utoipa.
 
+pub mod coverage;
+pub mod field;
 pub mod map;
 pub mod meta;
+pub mod revisits;
 pub mod session;
 pub mod walk;
