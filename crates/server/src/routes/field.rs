@@ -206,8 +206,8 @@ pub async fn count(
     let count = st
         .store()
         .run(move |s| {
-            let from = chrono::NaiveDate::MIN;
-            let to = chrono::NaiveDate::MAX;
+            let from = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+            let to = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
             let n = s
                 .observation_events(Some(team), from, to)?
                 .iter()
