@@ -170,7 +170,7 @@ pub async fn observe(
     let cell = h3o::LatLng::new(p.lat, p.lon)
         .map_err(|e| ApiError::bad_request(format!("observation: {e}")))?
         .to_cell(res);
-    let batch = st.0.batch.clone();
+    let batch = st.batch()?;
     let actor = me.actor();
     let obs = Observation {
         cell: u64::from(cell),
