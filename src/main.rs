@@ -30,6 +30,18 @@ enum Command {
     /// Area statistics (mapping question 2) for an atlas's cells.
     #[command(subcommand)]
     Indicators(cmd::indicators::Command),
+    /// Log what the pair did: a walk (GPX track or planned walk) or an observed sign.
+    #[command(subcommand)]
+    Log(cmd::log::Command),
+    /// Coverage per cell and time slot over a date range (GeoJSON + CSV), and what a leader
+    /// may see of the observations.
+    Coverage(cmd::coverage::Args),
+    /// Look after the database: online backup, retention purge, integrity check.
+    #[command(subcommand)]
+    Db(cmd::db::Command),
+    /// Teams in the database.
+    #[command(subcommand)]
+    Team(cmd::db::TeamCommand),
     /// Run the demo on the shipped sample data.
     Demo(cmd::demo::Args),
 }
@@ -50,6 +62,10 @@ fn main() -> ExitCode {
         Command::Districts(a) => cmd::districts::run(&a),
         Command::Indicators(c) => cmd::indicators::run(&c),
         Command::Plan(c) => cmd::plan::run(&c),
+        Command::Log(c) => cmd::log::run(&c),
+        Command::Coverage(a) => cmd::coverage::run(&a),
+        Command::Db(c) => cmd::db::run(&c),
+        Command::Team(c) => cmd::db::team(&c),
         Command::Demo(a) => cmd::demo::run(&a),
     };
     match result {

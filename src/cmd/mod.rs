@@ -1,10 +1,14 @@
 //! One module per subcommand.
 
 pub mod cells;
+pub mod coverage;
+pub mod db;
 pub mod demo;
 pub mod districts;
 pub mod indicators;
 pub mod ingest;
+pub mod log;
 pub mod plan;
 pub mod score;
 pub mod stats;
+pub mod store;

@@ -141,7 +141,7 @@ fn dwell_candidates(
     out
 }
 
-fn parse_lonlat(s: &str) -> Result<LonLat, String> {
+pub(crate) fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     let (lon, lat) = s
         .split_once(',')
         .ok_or_else(|| format!("`{s}` is not LON,LAT"))?;
@@ -156,13 +156,13 @@ fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     LonLat::new(lon, lat).map_err(|e| format!("`{s}`: {e}"))
 }
 
-fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
+pub(crate) fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| format!("`{s}` is not a local date and time like 2026-12-01T19:00"))
 }
 
-fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+pub(crate) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     s.parse::<FixedOffset>()
         .map_err(|_| format!("`{s}` is not a UTC offset like +01:00"))
 }
