@@ -20,3 +20,4 @@ mod map_matching;
 mod pbf_writer;
 mod peer_graph;
 mod peer_ingest;
+mod store_cli;
