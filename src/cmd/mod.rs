@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod db;
 pub mod demo;
 pub mod districts;
+pub mod history;
 pub mod indicators;
 pub mod ingest;
 pub mod log;

@@ -63,6 +63,16 @@ pub struct WalkArgs {
     /// places where the group stays); 0 for none. 10–15 suits the youth profile.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=60))]
     pub dwell_minutes: u32,
+    /// The team's database: coverage of the last `--coverage-days` in this walk's time slot
+    /// lowers a cell's worth, and observed signs become the `observed_signs` layer.
+    #[arg(long)]
+    pub db: Option<std::path::PathBuf>,
+    /// Only this team's coverage and observations (default: all teams').
+    #[arg(long, requires = "db")]
+    pub team: Option<String>,
+    /// Days of coverage history that lower a cell's worth.
+    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub coverage_days: u32,
 }
 
 /// A dwell stop at a hotspot is worth this many times the street the pair could have walked in
@@ -251,24 +261,45 @@ pub fn run(c: &Command) -> anyhow::Result<()> {
 
 #[allow(clippy::too_many_lines)]
 pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
-    let s = load(&a.common)?;
+    let mut s = load(&a.common)?;
     nonempty(&s)?;
     let p = profile(&a.common.profile, &s.taxonomy)?;
+    let res = Resolution::try_from(s.table.resolution)
+        .map_err(|e| anyhow!("resolution {}: {e}", s.table.resolution))?;
+    let history =
+        a.db.as_deref()
+            .map(|db| super::history::read(db, a.team.as_deref(), a.at, a.coverage_days, &p, res))
+            .transpose()?;
+    if let Some(h) = &history {
+        s.layers.retain(|l| l.name != h.signs.name);
+        s.layers.push(h.signs.clone());
+    }
     let scores = s.scores(&p)?;
     let by_cell: BTreeMap<CellIndex, f64> = scores.iter().map(|c| (c.cell, c.score)).collect();
     let g = &s.atlas.graph;
-    let res = Resolution::try_from(s.table.resolution)
-        .map_err(|e| anyhow!("resolution {}: {e}", s.table.resolution))?;
-    // An edge's priority: the score (0-1) of the cell at its middle point.
-    let priority: Vec<f64> = g
+    // Each edge's cell: the one at its middle point.
+    let mid_cell: Vec<Option<CellIndex>> = g
         .graph
         .edge_weights()
         .map(|e| {
             let mid = e.coords[e.coords.len() / 2];
-            LatLng::new(mid.lat, mid.lon)
-                .ok()
-                .and_then(|ll| by_cell.get(&ll.to_cell(res)))
+            LatLng::new(mid.lat, mid.lon).ok().map(|ll| ll.to_cell(res))
+        })
+        .collect();
+    // An edge's priority: the score (0-1) of its cell.
+    let priority: Vec<f64> = mid_cell
+        .iter()
+        .map(|c| {
+            c.and_then(|c| by_cell.get(&c))
                 .map_or(0.0, |&sc| sc / 100.0)
+        })
+        .collect();
+    // Its deficit in this slot: 1 without history, lower where the team has been lately.
+    let deficit: Vec<f64> = mid_cell
+        .iter()
+        .map(|c| {
+            c.and_then(|c| history.as_ref()?.deficit.get(&c).copied())
+                .unwrap_or(1.0)
         })
         .collect();
     let first = *a.start.first().ok_or_else(|| anyhow!("no --start given"))?;
@@ -278,8 +309,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
         ..Pace::default()
     };
     let times = edge_times(g, &pace, |e| priority[e.index()] * 100.0 >= PRIORITY_SCORE)?;
-    // With no coverage history yet every slot has the full deficit (1).
-    let values = edge_values(g, |e| priority[e.index()]);
+    let values = edge_values(g, |e| priority[e.index()] * deficit[e.index()]);
     let index = g.snap_index();
     let starts: Vec<NodeIndex> = a
         .start
@@ -415,7 +445,15 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
             "atlas": a.common.atlas.display().to_string(), "atlas_checksum": checksum,
             "profile": p.id, "profile_revision": p.revision, "profile_weights": p, "resolution": s.table.resolution,
             "indicator_layers": s.layers.iter().map(|l| &l.name).collect::<Vec<_>>(),
-            "coverage": "none (no coverage history: full deficit in every slot)",
+            "coverage": match (&history, &a.db) {
+                (Some(h), Some(db)) => json!({
+                    "db": db.display().to_string(), "team": a.team, "days": a.coverage_days,
+                    "slot": feltkart_model::TimeSlot::of(a.at).as_str(),
+                    "target_minutes": super::history::TARGET_MINUTES,
+                    "cells_with_coverage": h.deficit.len(), "observations": h.observations,
+                }),
+                _ => json!("none (no coverage history: full deficit in every slot)"),
+            },
         },
         "parameters": {
             "starts": a.start.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(), "end": a.end.map(|e| [e.lon, e.lat]), "minutes": a.minutes,

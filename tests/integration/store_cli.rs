@@ -6,6 +6,7 @@
 use crate::common::{ingest_monaco, run_feltkart as run};
 use feltkart_store::{Store, StoreConfig};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 fn ok(args: &[&str]) -> String {
@@ -265,4 +266,84 @@ fn log_coverage_and_db_commands_and_bad_input_writes_nothing() {
     let e = fails(&["db", "backup", backup.to_str().unwrap(), "--atlas", a]);
     assert!(e.contains("exists"), "{e}");
     assert!(ok(&["db", "purge", "--atlas", a]).contains("purged"));
+}
+
+fn plan_edges(dir: &Path, a: &str, at: &str, db: Option<&Path>) -> (BTreeSet<u64>, Value) {
+    let out = dir.join(format!("plan-{}-{}", at.replace(':', ""), db.is_some()));
+    let mut args = vec![
+        "plan",
+        "walk",
+        "--atlas",
+        a,
+        "--profile",
+        "young-people",
+        "--start",
+        "7.4246,43.7384",
+        "--minutes",
+        "30",
+        "--at",
+        at,
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    if let Some(db) = db {
+        args.extend(["--db", db.to_str().unwrap(), "--team", "mc"]);
+    }
+    ok(&args);
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("walk-plan.json")).unwrap())
+            .unwrap();
+    let edges = record["walks"][0]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_u64().unwrap())
+        .collect();
+    (edges, record)
+}
+
+/// `plan walk --db`: streets the team walked lately in the same slot are worth less, so the
+/// next walk in that slot goes elsewhere; coverage in another slot changes nothing.
+#[test]
+fn recent_coverage_in_the_slot_lowers_a_cells_worth() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = ingest_monaco(dir.path());
+    let a = atlas.to_str().unwrap();
+    let db = dir.path().join("feltkart.db");
+    ok(&["team", "add", "mc", "--hours", "74", "--atlas", a]);
+    // Tuesday evening: planned, walked, logged.
+    let (first, _) = plan_edges(dir.path(), a, "2026-11-03T18:00", None);
+    let record = dir.path().join("plan-2026-11-03T1800-false/walk-plan.json");
+    ok(&[
+        "log",
+        "walk",
+        "--planned",
+        record.to_str().unwrap(),
+        "--team",
+        "mc",
+        "--atlas",
+        a,
+    ]);
+    // A week later, same slot: without the history the same walk; with it, another.
+    let (again, _) = plan_edges(dir.path(), a, "2026-11-10T18:00", None);
+    let (history, rec) = plan_edges(dir.path(), a, "2026-11-10T18:00", Some(&db));
+    let shared = |s: &BTreeSet<u64>| s.intersection(&first).count() as f64 / first.len() as f64;
+    eprintln!(
+        "share of last week's streets: {:.2} without history, {:.2} with",
+        shared(&again),
+        shared(&history)
+    );
+    assert!(shared(&again) > 0.9, "{}", shared(&again));
+    assert!(shared(&history) < 0.5, "{}", shared(&history));
+    assert_eq!(rec["made_from"]["coverage"]["slot"], "weekday_evening");
+    assert!(
+        rec["made_from"]["coverage"]["cells_with_coverage"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    // Saturday midday: no coverage in that slot, the history changes nothing.
+    let (sat, _) = plan_edges(dir.path(), a, "2026-11-14T12:00", None);
+    let (sat_history, _) = plan_edges(dir.path(), a, "2026-11-14T12:00", Some(&db));
+    assert_eq!(sat, sat_history);
 }
