@@ -8,7 +8,9 @@
 //!   each at its nearest point, at most `max_candidates`. A point with none is dropped as an
 //!   outlier (counted); a track with more than half its points dropped is refused as not on
 //!   the network.
-//! - **Emission**: Gaussian in the distance to the candidate, `−d² / 2σ²`.
+//! - **Emission**: Gaussian, `−Σ d² / 2σ²` over the kept fix and the fixes thinned after it,
+//!   each by its distance to the candidate's edge: thinning keeps the transitions meaningful,
+//!   and the thinned fixes still tell which of two parallel ways was walked.
 //! - **Transition** between candidates of consecutive points: the walking distance between them
 //!   on the graph (bounded Dijkstra from both ends of the first edge, [`Adjacency::ball`]),
 //!   compared with the straight distance between the two GPS points: `−|route − straight| / β`.
@@ -196,18 +198,36 @@ pub fn match_track(
     opts: &MatchOptions,
 ) -> Result<MatchedTrack, MatchError> {
     check(points, opts)?;
-    let kept = thin(points, opts.min_spacing_m);
+    let kept_at = thin(points, opts.min_spacing_m);
+    let kept: Vec<TrackPoint> = kept_at.iter().map(|&i| points[i]).collect();
     let mut steps: Vec<Step> = Vec::with_capacity(kept.len());
     let mut off = 0;
     let mut first_off: Option<LonLat> = None;
-    for p in &kept {
+    for (k, p) in kept.iter().enumerate() {
         let mut cands = index.within(g, p.at, opts.tolerance_m);
         cands.truncate(opts.max_candidates.max(1));
         if cands.is_empty() {
             off += 1;
             first_off.get_or_insert(p.at);
         } else {
-            steps.push(Step { p: *p, cands });
+            // The evidence for a candidate: every fix from this kept one to the next, by its
+            // distance to the candidate's edge (thinning keeps the transitions meaningful, but
+            // the fixes between still say which of two parallel ways was walked).
+            let bin = &points[kept_at[k]..kept_at.get(k + 1).copied().unwrap_or(points.len())];
+            let emission = cands
+                .iter()
+                .map(|c| {
+                    let e = &g[c.edge];
+                    bin.iter()
+                        .map(|f| -0.5 * (distance_to_edge(e, f.at) / opts.sigma_m).powi(2))
+                        .sum()
+                })
+                .collect();
+            steps.push(Step {
+                p: *p,
+                cands,
+                emission,
+            });
         }
     }
     if off * 2 > kept.len() || steps.is_empty() {
@@ -251,6 +271,30 @@ pub fn match_track(
 struct Step {
     p: TrackPoint,
     cands: Vec<Snap>,
+    /// Log-likelihood of each candidate given the fixes it stands for.
+    emission: Vec<f64>,
+}
+
+/// Metres from `p` to the nearest point of an edge's geometry (local equirectangular
+/// projection around `p`: exact enough within the tolerance).
+fn distance_to_edge(e: &GEdge, p: LonLat) -> f64 {
+    const M_PER_DEG: f64 = feltkart_model::EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+    let kx = M_PER_DEG * p.lat.to_radians().cos();
+    let xy = |q: LonLat| ((q.lon - p.lon) * kx, (q.lat - p.lat) * M_PER_DEG);
+    e.coords
+        .windows(2)
+        .map(|w| {
+            let ((ax, ay), (bx, by)) = (xy(w[0]), xy(w[1]));
+            let (dx, dy) = (bx - ax, by - ay);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            (ax + t * dx).hypot(ay + t * dy)
+        })
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn check(points: &[TrackPoint], opts: &MatchOptions) -> Result<(), MatchError> {
@@ -284,12 +328,14 @@ fn check(points: &[TrackPoint], opts: &MatchOptions) -> Result<(), MatchError> {
 }
 
 /// Keep the first point, every point at least `spacing` from the last kept one, and the last.
-fn thin(points: &[TrackPoint], spacing: f64) -> Vec<TrackPoint> {
-    let mut kept: Vec<TrackPoint> = Vec::new();
+fn thin(points: &[TrackPoint], spacing: f64) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::new();
     for (i, p) in points.iter().enumerate() {
-        let far = kept.last().is_none_or(|k| k.at.distance_m(p.at) >= spacing);
+        let far = kept
+            .last()
+            .is_none_or(|&k| points[k].at.distance_m(p.at) >= spacing);
         if far || i + 1 == points.len() {
-            kept.push(*p);
+            kept.push(i);
         }
     }
     kept
@@ -426,7 +472,6 @@ fn viterbi(
     steps: &[Step],
     opts: &MatchOptions,
 ) -> Vec<Chain> {
-    let emission = |s: &Snap| -0.5 * (s.distance_m / opts.sigma_m).powi(2);
     let jitter = 2.0 * opts.sigma_m;
     let mut scratch = adj.scratch();
     let mut chains = Vec::new();
@@ -434,7 +479,7 @@ fn viterbi(
     let mut back: Vec<Vec<Option<(usize, Way)>>> = Vec::with_capacity(steps.len());
     let mut score: Vec<f64> = steps
         .first()
-        .map(|s| s.cands.iter().map(emission).collect())
+        .map(|s| s.emission.clone())
         .unwrap_or_default();
     // The heading each candidate's best path reached it with.
     let mut heading: Vec<i8> = vec![0; score.len()];
@@ -468,12 +513,12 @@ fn viterbi(
         if next.iter().all(|s| !s.is_finite()) {
             chains.push(backtrack(&back, &score, chain_start, i - 1));
             chain_start = i;
-            next = pb.cands.iter().map(emission).collect();
+            next.clone_from(&pb.emission);
             from = vec![None; pb.cands.len()];
             next_heading = vec![0; pb.cands.len()];
         } else {
-            for (bi, b) in pb.cands.iter().enumerate() {
-                next[bi] += emission(b);
+            for (n, e) in next.iter_mut().zip(&pb.emission) {
+                *n += e;
             }
         }
         back.push(from);

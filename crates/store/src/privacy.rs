@@ -52,6 +52,26 @@ pub struct LeaderView {
     pub hidden_cells: u32,
 }
 
+/// The bounds, team and `WHERE` clause of an observation query over `from..=to` (local dates):
+/// two spellings, so that a team's query uses the (team, time) index.
+fn window(
+    team: Option<TeamId>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, String, Option<u32>, &'static str) {
+    let filter = if team.is_some() {
+        "observed_at >= ?1 AND observed_at < ?2 AND team_id = ?3"
+    } else {
+        "observed_at >= ?1 AND observed_at < ?2 AND ?3 IS NULL"
+    };
+    (
+        format!("{}T00:00:00", date(from)),
+        format!("{}T99", date(to)),
+        team.map(|t| t.0),
+        filter,
+    )
+}
+
 /// Apply the k threshold with merging to parents (pure; see the module docs). Cells that are not
 /// valid H3 indexes cannot be merged and are hidden when below `k`.
 #[must_use]
@@ -130,15 +150,8 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<feltkart_model::Observation>> {
-        let f = format!("{}T00:00:00", date(from));
-        let t = format!("{}T99", date(to));
-        let team = team.map(|t| t.0);
+        let (f, t, team, filter) = window(team, from, to);
         self.read("observations", |c| {
-            let filter = if team.is_some() {
-                "observed_at >= ?1 AND observed_at < ?2 AND team_id = ?3"
-            } else {
-                "observed_at >= ?1 AND observed_at < ?2 AND ?3 IS NULL"
-            };
             let mut st = c
                 .prepare_cached(&format!(
                     "SELECT cell, sign, observed_at FROM observations WHERE {filter}
@@ -180,17 +193,9 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<CellEvents>> {
-        let f = format!("{}T00:00:00", date(from));
-        let t = format!("{}T99", date(to));
-        let team = team.map(|t| t.0);
+        let (f, t, team, filter) = window(team, from, to);
         self.read("observation events", |c| {
             let mut cells: BTreeMap<u64, CellEvents> = BTreeMap::new();
-            // Two spellings, so that a team's query uses the (team, time) index.
-            let filter = if team.is_some() {
-                "observed_at >= ?1 AND observed_at < ?2 AND team_id = ?3"
-            } else {
-                "observed_at >= ?1 AND observed_at < ?2 AND ?3 IS NULL"
-            };
             let mut st = c
                 .prepare_cached(&format!(
                     "SELECT cell, count(*) FROM (SELECT DISTINCT cell, team_id, observed_at
