@@ -39,7 +39,7 @@ for login in planner-a field-a leader admin; do
         python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
     echo "== schemathesis as $login"
     # logout would end the token mid-run; login is rate-limited by design.
-    "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" --checks all \
+    "$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "$BASE/api/openapi.json" --checks all \
         --exclude-path /api/logout --exclude-path /api/login \
         -H "Authorization: Bearer $token" --max-examples "$MAX_EXAMPLES" \
         --seed 1 --no-color || status=$?

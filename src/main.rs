@@ -35,6 +35,18 @@ enum Command {
     /// Users of the server.
     #[command(subcommand)]
     User(cmd::user::Command),
+    /// Log what the pair did: a walk (GPX track or planned walk) or an observed sign.
+    #[command(subcommand)]
+    Log(cmd::log::Command),
+    /// Coverage per cell and time slot over a date range (GeoJSON + CSV), and what a leader
+    /// may see of the observations.
+    Coverage(cmd::coverage::Args),
+    /// Look after the database: online backup, retention purge, integrity check.
+    #[command(subcommand)]
+    Db(cmd::db::Command),
+    /// Teams in the database.
+    #[command(subcommand)]
+    Team(cmd::db::TeamCommand),
     /// Run the demo on the shipped sample data.
     Demo(cmd::demo::Args),
 }
@@ -57,6 +69,10 @@ fn main() -> ExitCode {
         Command::Plan(c) => cmd::plan::run(&c),
         Command::Serve(a) => cmd::serve::run(&a),
         Command::User(c) => cmd::user::run(&c),
+        Command::Log(c) => cmd::log::run(&c),
+        Command::Coverage(a) => cmd::coverage::run(&a),
+        Command::Db(c) => cmd::db::run(&c),
+        Command::Team(c) => cmd::db::team(&c),
         Command::Demo(a) => cmd::demo::run(&a),
     };
     match result {

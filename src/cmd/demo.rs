@@ -87,6 +87,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         pairs: 2,
         seed: 1,
         dwell_minutes: 12,
+        db: None,
+        team: None,
+        coverage_days: 28,
     };
     super::plan::walk(&walk)?;
     let mut out = std::io::stdout().lock();

@@ -3,8 +3,9 @@
 //! of what the plan was made from.
 
 use super::cells::{Common, load, nonempty, profile, write};
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 use chrono::{FixedOffset, NaiveDateTime};
+use feltkart_cells::Resolution;
 use feltkart_model::LonLat;
 use feltkart_plan::export::{to_geojson, to_gpx, walk_sheet};
 use feltkart_plan::walk::request::{PRIORITY_SCORE, WalkContext, WalkRequest, plan_request};
@@ -49,9 +50,19 @@ pub struct WalkArgs {
     /// places where the group stays); 0 for none. 10–15 suits the youth profile.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=60))]
     pub dwell_minutes: u32,
+    /// The team's database: coverage of the last `--coverage-days` in this walk's time slot
+    /// lowers a cell's worth, and observed signs become the `observed_signs` layer.
+    #[arg(long)]
+    pub db: Option<std::path::PathBuf>,
+    /// Only this team's coverage and observations (default: all teams').
+    #[arg(long, requires = "db")]
+    pub team: Option<String>,
+    /// Days of coverage history that lower a cell's worth.
+    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub coverage_days: u32,
 }
 
-fn parse_lonlat(s: &str) -> Result<LonLat, String> {
+pub(crate) fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     let (lon, lat) = s
         .split_once(',')
         .ok_or_else(|| format!("`{s}` is not LON,LAT"))?;
@@ -66,13 +77,13 @@ fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     LonLat::new(lon, lat).map_err(|e| format!("`{s}`: {e}"))
 }
 
-fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
+pub(crate) fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| format!("`{s}` is not a local date and time like 2026-12-01T19:00"))
 }
 
-fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+pub(crate) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     s.parse::<FixedOffset>()
         .map_err(|_| format!("`{s}` is not a UTC offset like +01:00"))
 }
@@ -85,9 +96,19 @@ pub fn run(c: &Command) -> anyhow::Result<()> {
 }
 
 pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
-    let s = load(&a.common)?;
+    let mut s = load(&a.common)?;
     nonempty(&s)?;
     let p = profile(&a.common.profile, &s.taxonomy)?;
+    let res = Resolution::try_from(s.table.resolution)
+        .map_err(|e| anyhow!("resolution {}: {e}", s.table.resolution))?;
+    let history =
+        a.db.as_deref()
+            .map(|db| super::history::read(db, a.team.as_deref(), a.at, a.coverage_days, &p, res))
+            .transpose()?;
+    if let Some(h) = &history {
+        s.layers.retain(|l| l.name != h.signs.name);
+        s.layers.push(h.signs.clone());
+    }
     let scores = s.scores(&p)?;
     let g = &s.atlas.graph;
     let index = g.snap_index();
@@ -99,6 +120,7 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
         profile: &p,
         scores: &scores,
         resolution: s.table.resolution,
+        deficit: history.as_ref().map(|h| &h.deficit),
     };
     let req = WalkRequest {
         starts: a.start.clone(),
@@ -172,7 +194,15 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
             "atlas": a.common.atlas.display().to_string(), "atlas_checksum": checksum,
             "profile": p.id, "profile_revision": p.revision, "profile_weights": p, "resolution": s.table.resolution,
             "indicator_layers": s.layers.iter().map(|l| &l.name).collect::<Vec<_>>(),
-            "coverage": "none (no coverage history: full deficit in every slot)",
+            "coverage": match (&history, &a.db) {
+                (Some(h), Some(db)) => json!({
+                    "db": db.display().to_string(), "team": a.team, "days": a.coverage_days,
+                    "slot": feltkart_model::TimeSlot::of(a.at).as_str(),
+                    "target_minutes": super::history::TARGET_MINUTES,
+                    "cells_with_coverage": h.deficit.len(), "observations": h.observations,
+                }),
+                _ => json!("none (no coverage history: full deficit in every slot)"),
+            },
         },
         "parameters": {
             "starts": a.start.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(), "end": a.end.map(|e| [e.lon, e.lat]), "minutes": a.minutes,

@@ -7,25 +7,10 @@ use serde_json::Value;
 use std::process::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(common::feltkart_bin())
-        .args(args)
-        .output()
-        .unwrap()
+    common::run_feltkart(args)
 }
 
-/// `feltkart ingest` of the real Monaco extract into `dir/monaco.atlas`.
-fn ingest_monaco(dir: &std::path::Path) -> std::path::PathBuf {
-    let atlas = dir.join("monaco.atlas");
-    let o = run(&[
-        "ingest",
-        common::shared_osm("monaco.osm.pbf").to_str().unwrap(),
-        "-o",
-        atlas.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    atlas
-}
+use common::ingest_monaco;
 
 /// Twice the signed area of a ring (positive: counter-clockwise in lon/lat).
 fn signed_area2(ring: &[Value]) -> f64 {

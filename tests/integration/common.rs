@@ -48,3 +48,25 @@ pub fn read(path: &std::path::Path) -> feltkart_osm::Extract {
 pub fn feltkart_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_feltkart"))
 }
+
+/// Run the `feltkart` binary with `args`.
+pub fn run_feltkart(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(feltkart_bin())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `feltkart ingest` of the real Monaco extract into `dir/monaco.atlas`.
+pub fn ingest_monaco(dir: &std::path::Path) -> PathBuf {
+    let atlas = dir.join("monaco.atlas");
+    let o = run_feltkart(&[
+        "ingest",
+        shared_osm("monaco.osm.pbf").to_str().unwrap(),
+        "-o",
+        atlas.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    atlas
+}

@@ -16,6 +16,8 @@ mod bad_input;
 mod cells_cli;
 mod common;
 mod fixtures;
+mod map_matching;
 mod pbf_writer;
 mod peer_graph;
 mod peer_ingest;
+mod store_cli;

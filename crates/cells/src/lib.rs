@@ -47,7 +47,10 @@ pub mod places;
 pub mod profile;
 pub mod score;
 pub mod signs;
+pub mod track;
 pub mod walk;
+pub mod walked;
+pub mod walked_plan;
 
 pub use data::DataError;
 pub use district::{DistrictKey, DistrictOptions, DistrictScore, assign_districts, rank_districts};
@@ -66,4 +69,7 @@ pub use profile::{
 };
 pub use score::{CellScore, Part, Question, score_cells, score_cells_with_layers};
 pub use signs::{DEFAULT_HALF_LIFE_DAYS, SIGNS_LAYER, signs_layer};
+pub use track::{Track, TrackError, read_track};
 pub use walk::OnGraph;
+pub use walked::walked_cells;
+pub use walked_plan::planned_traversals;

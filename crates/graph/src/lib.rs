@@ -4,11 +4,13 @@
 
 mod build;
 mod invariants;
+pub mod matching;
 mod paths;
 mod snap;
 
 pub use build::{BuildOptions, GraphStats, Rule, build};
 pub use invariants::InvariantError;
+pub use matching::{MatchError, MatchOptions, MatchedTrack, TrackPoint, Traversal, match_track};
 pub use paths::{Adjacency, Path, Scratch, ShortestPaths};
 pub use snap::{Snap, SnapIndex};
 
@@ -45,6 +47,28 @@ pub struct GEdge {
 }
 
 impl GEdge {
+    /// The point `offset_m` metres along the geometry from the source vertex (clamped to the
+    /// edge), interpolated linearly within a segment.
+    #[must_use]
+    pub fn point_at(&self, offset_m: f64) -> LonLat {
+        let mut left = offset_m.max(0.0);
+        for w in self.coords.windows(2) {
+            let len = w[0].distance_m(w[1]);
+            if left <= len {
+                let f = if len > 0.0 { left / len } else { 0.0 };
+                return LonLat {
+                    lon: w[0].lon + (w[1].lon - w[0].lon) * f,
+                    lat: w[0].lat + (w[1].lat - w[0].lat) * f,
+                };
+            }
+            left -= len;
+        }
+        self.coords
+            .last()
+            .copied()
+            .unwrap_or(LonLat { lon: 0.0, lat: 0.0 })
+    }
+
     /// Whether the edge is a flight of steps.
     #[must_use]
     pub fn is_steps(&self) -> bool {

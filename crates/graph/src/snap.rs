@@ -63,6 +63,33 @@ impl SnapIndex {
     pub fn nearest(&self, g: &UnGraph<GNode, GEdge>, p: LonLat) -> Option<Snap> {
         let q = project(p, self.lat0_cos);
         let seg = self.tree.nearest_neighbor(&q)?;
+        self.snap_to(g, p, seg)
+    }
+
+    /// Every edge with a point within `radius_m` of `p` (in the local projection), each once at
+    /// its nearest point, nearest first.
+    ///
+    /// Complexity: O(log S + k) for the k segments within the radius.
+    #[must_use]
+    pub fn within(&self, g: &UnGraph<GNode, GEdge>, p: LonLat, radius_m: f64) -> Vec<Snap> {
+        let q = project(p, self.lat0_cos);
+        let mut best: Vec<Snap> = Vec::new();
+        for seg in self.tree.locate_within_distance(q, radius_m * radius_m) {
+            let Some(s) = self.snap_to(g, p, seg) else {
+                continue;
+            };
+            match best.iter_mut().find(|b| b.edge == s.edge) {
+                Some(b) if b.distance_m > s.distance_m => *b = s,
+                Some(_) => {}
+                None => best.push(s),
+            }
+        }
+        best.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+        best
+    }
+
+    fn snap_to(&self, g: &UnGraph<GNode, GEdge>, p: LonLat, seg: &Seg) -> Option<Snap> {
+        let q = project(p, self.lat0_cos);
         let (e, i) = seg.data;
         let edge = EdgeIndex::new(e as usize);
         let line = seg.geom();

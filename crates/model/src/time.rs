@@ -151,6 +151,20 @@ impl fmt::Display for TimeSlot {
     }
 }
 
+/// One cell × slot of a walk: map-matched coverage, as the store keeps it (the GPS track itself
+/// is never kept).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CellSlotWalk {
+    /// H3 cell index.
+    pub cell: u64,
+    /// The slot the minutes were spent in.
+    pub slot: TimeSlot,
+    /// Minutes spent in the cell (> 0).
+    pub minutes: f64,
+    /// Metres walked in the cell (≥ 0).
+    pub metres: f64,
+}
+
 /// A string that is not a time slot's name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(

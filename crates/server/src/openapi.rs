@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "Feltkart API", description = "Outreach planning: scored H3 cells, districts, observation walks, day routes, revisits, observations and coverage. Errors are `{\"error\":{\"code\",\"message\"}}`.", license(name = "AGPL-3.0-or-later")),
     modifiers(&Bearer),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::routes::map::BasemapLayer)),
     tags((name = "meta"), (name = "session"), (name = "map"), (name = "planner"), (name = "field"), (name = "leader"), (name = "admin"))
 )]
 struct ApiDoc;

@@ -136,6 +136,10 @@ pub struct StoredWalkPlan {
     pub team: Option<TeamId>,
     /// GPX per walk.
     pub gpx: Vec<String>,
+    /// Per walk: its edges in order and its minutes (for marking it done).
+    pub walks: Vec<(Vec<petgraph::graph::EdgeIndex>, f64)>,
+    /// Local start time.
+    pub at: chrono::NaiveDateTime,
 }
 
 /// How many planned walks are kept for download.

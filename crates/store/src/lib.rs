@@ -58,11 +58,11 @@ pub use coverage::{
 };
 pub use error::{Result, StoreError};
 /// The domain's types, re-exported: the store takes and returns exactly these.
-pub use feltkart_model::{Attempt, Outcome, RevisitId, RevisitMode, TeamId, Window};
+pub use feltkart_model::{Attempt, CellSlotWalk, Outcome, RevisitId, RevisitMode, TeamId, Window};
 pub use schema::SCHEMA_VERSION;
 pub use types::{
-    Action, Actor, AttemptId, AttemptRow, AuditEntry, BatchId, CellSlotWalk, NewRevisit,
-    ObjectKind, PlanId, PurgeCounts, RevisitRow, Role, User, UserId, WalkId, WalkLog, parse_slot,
+    Action, Actor, AttemptId, AttemptRow, AuditEntry, BatchId, NewRevisit, ObjectKind, PlanId,
+    PurgeCounts, RevisitRow, Role, User, UserId, WalkId, WalkLog, parse_slot,
 };
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};

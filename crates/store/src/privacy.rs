@@ -52,6 +52,26 @@ pub struct LeaderView {
     pub hidden_cells: u32,
 }
 
+/// The bounds, team and `WHERE` clause of an observation query over `from..=to` (local dates):
+/// two spellings, so that a team's query uses the (team, time) index.
+fn window(
+    team: Option<TeamId>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, String, Option<u32>, &'static str) {
+    let filter = if team.is_some() {
+        "observed_at >= ?1 AND observed_at < ?2 AND team_id = ?3"
+    } else {
+        "observed_at >= ?1 AND observed_at < ?2 AND ?3 IS NULL"
+    };
+    (
+        format!("{}T00:00:00", date(from)),
+        format!("{}T99", date(to)),
+        team.map(|t| t.0),
+        filter,
+    )
+}
+
 /// Apply the k threshold with merging to parents (pure; see the module docs). Cells that are not
 /// valid H3 indexes cannot be merged and are hidden when below `k`.
 #[must_use]
@@ -117,6 +137,51 @@ fn add(map: &mut BTreeMap<u64, Area>, a: Area) {
 }
 
 impl Store {
+    /// The observations of a team (or all teams) over `from..=to` (local dates, inclusive), by
+    /// time: cells, sign codes and times, for the planner's observed-signs layer. Not for
+    /// leaders: use [`Store::leader_observations`].
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Sqlite`], [`crate::StoreError::Invalid`] for a stored value that
+    /// does not parse.
+    pub fn observations(
+        &self,
+        team: Option<TeamId>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<feltkart_model::Observation>> {
+        let (f, t, team, filter) = window(team, from, to);
+        self.read("observations", |c| {
+            let mut st = c
+                .prepare_cached(&format!(
+                    "SELECT cell, sign, observed_at FROM observations WHERE {filter}
+                     ORDER BY observed_at"
+                ))
+                .map_err(sq("observations"))?;
+            let rows = st
+                .query_map(params![f, t, team], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+                .map_err(sq("observations"))?;
+            rows.into_iter()
+                .map(|(cell, sign, at)| {
+                    Ok(feltkart_model::Observation {
+                        cell: cell_u64(cell),
+                        sign: feltkart_model::SignCode::new(&sign).map_err(|_| {
+                            crate::StoreError::invalid("stored sign code", &sign, "not a code")
+                        })?,
+                        at: crate::types::parse_ts(&at)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// Raw observation counts per cell for a team (or all) over `from..=to` (local dates,
     /// inclusive). Not for leaders: use [`Store::leader_observations`].
     ///
@@ -128,17 +193,9 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<CellEvents>> {
-        let f = format!("{}T00:00:00", date(from));
-        let t = format!("{}T99", date(to));
-        let team = team.map(|t| t.0);
+        let (f, t, team, filter) = window(team, from, to);
         self.read("observation events", |c| {
             let mut cells: BTreeMap<u64, CellEvents> = BTreeMap::new();
-            // Two spellings, so that a team's query uses the (team, time) index.
-            let filter = if team.is_some() {
-                "observed_at >= ?1 AND observed_at < ?2 AND team_id = ?3"
-            } else {
-                "observed_at >= ?1 AND observed_at < ?2 AND ?3 IS NULL"
-            };
             let mut st = c
                 .prepare_cached(&format!(
                     "SELECT cell, count(*) FROM (SELECT DISTINCT cell, team_id, observed_at

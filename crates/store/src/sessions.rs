@@ -179,20 +179,6 @@ impl Store {
         Ok(user.id)
     }
 
-    /// A team's id by its code.
-    ///
-    /// # Errors
-    /// [`StoreError::Sqlite`].
-    pub fn team_by_code(&self, code: &str) -> Result<Option<TeamId>> {
-        self.read("read team", |c| {
-            c.query_row("SELECT id FROM teams WHERE code = ?", [code], |r| r.get(0))
-                .optional()
-                .map_err(sq("read team"))?
-                .map(crate::types::team_id)
-                .transpose()
-        })
-    }
-
     /// Every team: id, code and contracted hours per week, by id.
     ///
     /// # Errors

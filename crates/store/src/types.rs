@@ -5,7 +5,7 @@
 
 use crate::error::{Result, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
-use feltkart_model::{Attempt, LonLat, RevisitId, RevisitMode, TeamId, TimeSlot};
+use feltkart_model::{Attempt, CellSlotWalk, LonLat, RevisitId, RevisitMode, TeamId, TimeSlot};
 use std::fmt;
 
 macro_rules! row_id {
@@ -174,19 +174,6 @@ pub struct User {
     pub team: Option<TeamId>,
     /// Disabled users cannot log in; users are never deleted, so the audit log keeps its "who".
     pub disabled: bool,
-}
-
-/// One cell × slot of a walk: already map-matched coverage.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CellSlotWalk {
-    /// H3 cell index.
-    pub cell: u64,
-    /// The slot the minutes were spent in.
-    pub slot: TimeSlot,
-    /// Minutes spent in the cell (> 0).
-    pub minutes: f64,
-    /// Metres walked in the cell (≥ 0).
-    pub metres: f64,
 }
 
 /// A walk to log: who, when, and the coverage; the GPS track is never stored.

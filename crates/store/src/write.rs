@@ -185,6 +185,47 @@ impl Store {
         })
     }
 
+    /// The team with this code, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn team_by_code(&self, code: &str) -> Result<Option<TeamId>> {
+        self.read("look up team", |c| {
+            let id: Option<i64> = c
+                .prepare_cached("SELECT id FROM teams WHERE code = ?")
+                .and_then(|mut s| s.query_row([code], |r| r.get(0)).optional())
+                .map_err(sq("look up team"))?;
+            id.map(team_id).transpose()
+        })
+    }
+
+    /// The team codes, sorted.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn team_codes(&self) -> Result<Vec<String>> {
+        self.read("list teams", |c| {
+            c.prepare_cached("SELECT code FROM teams ORDER BY code")
+                .and_then(|mut s| {
+                    s.query_map([], |r| r.get(0))
+                        .and_then(Iterator::collect::<rusqlite::Result<Vec<String>>>)
+                })
+                .map_err(sq("list teams"))
+        })
+    }
+
+    /// The deployment's sign codes, sorted.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`].
+    pub fn sign_codes(&self) -> Result<Vec<String>> {
+        self.read("read sign codes", |c| {
+            let mut v = known_signs(c)?;
+            v.sort();
+            Ok(v)
+        })
+    }
+
     /// Make the deployment's sign-code list exactly `codes` (from `data/signs.toml`). Codes
     /// still used by stored observations cannot be removed (the transaction fails, nothing
     /// changes).

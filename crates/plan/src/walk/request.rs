@@ -49,6 +49,9 @@ pub struct WalkContext<'a> {
     pub scores: &'a [CellScore],
     /// H3 resolution of the scores.
     pub resolution: u8,
+    /// Coverage deficit per cell in this walk's slot, 0–1 (a cell not listed has the full
+    /// deficit, 1): where the team has walked lately, a street is worth less.
+    pub deficit: Option<&'a BTreeMap<CellIndex, f64>>,
 }
 
 /// What to plan.
@@ -299,16 +302,31 @@ pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, Re
     let g = c.graph;
     let res =
         Resolution::try_from(c.resolution).map_err(|_| RequestError::Resolution(c.resolution))?;
-    // An edge's priority: the score (0-1) of the cell at its middle point.
-    let priority: Vec<f64> = g
+    // Each edge's cell: the one at its middle point.
+    let mid_cell: Vec<Option<CellIndex>> = g
         .graph
         .edge_weights()
         .map(|e| {
             e.coords
                 .get(e.coords.len() / 2)
                 .and_then(|mid| LatLng::new(mid.lat, mid.lon).ok())
-                .and_then(|ll| by_cell.get(&ll.to_cell(res)))
+                .map(|ll| ll.to_cell(res))
+        })
+        .collect();
+    // An edge's priority: the score (0-1) of its cell.
+    let priority: Vec<f64> = mid_cell
+        .iter()
+        .map(|c| {
+            c.and_then(|c| by_cell.get(&c))
                 .map_or(0.0, |&sc| sc / 100.0)
+        })
+        .collect();
+    // Its deficit in this slot: 1 without history, lower where the team has been lately.
+    let deficit: Vec<f64> = mid_cell
+        .iter()
+        .map(|cell| {
+            cell.and_then(|cell| c.deficit?.get(&cell).copied())
+                .unwrap_or(1.0)
         })
         .collect();
     let first = *r.starts.first().ok_or(RequestError::NoStart)?;
@@ -318,8 +336,7 @@ pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, Re
         ..Pace::default()
     };
     let times = edge_times(g, &pace, |e| priority[e.index()] * 100.0 >= PRIORITY_SCORE)?;
-    // With no coverage history yet every slot has the full deficit (1).
-    let values = edge_values(g, |e| priority[e.index()]);
+    let values = edge_values(g, |e| priority[e.index()] * deficit[e.index()]);
     let starts: Vec<NodeIndex> = r
         .starts
         .iter()

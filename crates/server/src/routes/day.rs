@@ -196,6 +196,7 @@ pub async fn plan(
             profile: &p.profile,
             scores: &p.scores,
             resolution: e.table.resolution,
+            deficit: None,
         };
         let vertex = |v: petgraph::graph::NodeIndex| NodeId(u32::try_from(v.index()).unwrap_or(u32::MAX));
         let shift = Shift {

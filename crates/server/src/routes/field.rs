@@ -226,34 +226,161 @@ pub async fn count(
     }))
 }
 
-/// Log a walked GPX track (`application/gpx+xml`): map-matched to cells × slots; the track itself
-/// is never stored. Not yet available (map matching, issue 7): answers 501.
+/// A logged walk.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WalkLogged {
+    /// Walk id.
+    pub id: i64,
+    /// Local start.
+    pub start: String,
+    /// Minutes walked.
+    pub minutes: f64,
+    /// Metres walked.
+    pub metres: f64,
+    /// Cell × slot rows stored.
+    pub cells: usize,
+    /// GPS fixes far from any street (ignored).
+    pub fixes_off_network: usize,
+}
+
+/// `?walk=N` of a planned walk.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WalkQuery {
+    /// Which walk of the plan (default 1).
+    #[param(minimum = 1, maximum = 8)]
+    pub walk: Option<usize>,
+}
+
+/// Store coverage of a walk for the user's team: minutes and metres per cell and slot.
+async fn store_walk(
+    st: &AppState,
+    me: &CurrentUser,
+    start: chrono::NaiveDateTime,
+    cells: Vec<feltkart_model::CellSlotWalk>,
+    off: usize,
+) -> ApiResult<WalkLogged> {
+    let team = me.own_team()?;
+    if cells.is_empty() {
+        return Err(ApiError::unprocessable(
+            "the walk covers no cell: nothing to log",
+        ));
+    }
+    let minutes: f64 = cells.iter().map(|c| c.minutes).sum();
+    let metres: f64 = cells.iter().map(|c| c.metres).sum();
+    let n = cells.len();
+    let batch = st.batch()?;
+    let actor = me.actor();
+    let log = feltkart_store::WalkLog {
+        team,
+        date: start.date(),
+        walkers: 2,
+        cells,
+    };
+    let id = tokio::task::spawn_blocking(move || batch.log_walk(actor, log)).await??;
+    Ok(WalkLogged {
+        id: id.0,
+        start: start.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        minutes: (minutes * 10.0).round() / 10.0,
+        metres: metres.round(),
+        cells: n,
+        fixes_off_network: off,
+    })
+}
+
+fn resolution(st: &AppState) -> ApiResult<h3o::Resolution> {
+    h3o::Resolution::try_from(st.engine().table.resolution).map_err(|e| ApiError::internal(&e))
+}
+
+/// Log a walked GPX track (`application/gpx+xml`): map-matched onto the walking network and
+/// stored as minutes and metres per cell and time slot; the track itself is never stored.
 #[utoipa::path(post, path = "/api/walks", tag = "field",
     request_body(content = String, content_type = "application/gpx+xml"),
     security(("bearer" = [])),
-    responses((status = 501, body = crate::error::ErrorBody),
+    responses((status = 201, body = WalkLogged),
+              (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody)))]
-pub async fn log_walk(me: CurrentUser) -> ApiResult<StatusCode> {
+              (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub async fn log_walk(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, ApiJson<WalkLogged>)> {
     me.allow(&[ApiRole::Field], "log walks")?;
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "not_implemented",
-        "logging a GPX walk needs map matching (issue 7), not in this build",
-    ))
+    me.own_team()?;
+    let engine = std::sync::Arc::clone(&st.0.engine);
+    let res = resolution(&st)?;
+    let offset = st.0.config.utc_offset;
+    let (start, cells, off) = tokio::task::spawn_blocking(move || {
+        let track =
+            feltkart_cells::read_track(body.as_ref(), "the uploaded GPX", chrono::Utc::now())
+                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let g = &engine.atlas.graph;
+        let m = feltkart_graph::match_track(
+            &g.graph,
+            &engine.snap,
+            &engine.adjacency,
+            &track.points,
+            &feltkart_graph::MatchOptions::default(),
+        )
+        .map_err(|e| ApiError::unprocessable(format!("the uploaded GPX: {e}")))?;
+        let start = track.start.with_timezone(&offset).naive_local();
+        Ok::<_, ApiError>((
+            start,
+            feltkart_cells::walked_cells(&g.graph, &m.traversals, start, res),
+            m.points_off_network,
+        ))
+    })
+    .await??;
+    let logged = store_walk(&st, &me, start, cells, off).await?;
+    Ok((StatusCode::CREATED, ApiJson(logged)))
 }
 
-/// Mark a planned walk as walked (logs its coverage). Not yet available: answers 501.
+/// Mark a planned walk (of the user's team) as walked: its streets, at the plan's times, are
+/// logged as coverage.
 #[utoipa::path(post, path = "/api/walks/planned/{id}/done", tag = "field",
-    params(("id" = i64, Path, description = "Plan id", minimum = 1)), security(("bearer" = [])),
-    responses((status = 501, body = crate::error::ErrorBody),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1), WalkQuery),
+    security(("bearer" = [])),
+    responses((status = 201, body = WalkLogged),
+              (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody)))]
-pub async fn planned_done(me: CurrentUser, ApiPath(_id): ApiPath<i64>) -> ApiResult<StatusCode> {
+              (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub async fn planned_done(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<WalkQuery>,
+) -> ApiResult<(StatusCode, ApiJson<WalkLogged>)> {
     me.allow(&[ApiRole::Field], "log walks")?;
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "not_implemented",
-        "marking a planned walk done needs the walk-to-coverage step (issue 7), not in this build",
-    ))
+    let team = me.own_team()?;
+    let plan = st.walk_plan(id)?;
+    if plan.team != Some(team) {
+        return Err(ApiError::forbidden(format!(
+            "walk plan {id} was not planned for team {}",
+            team.0
+        )));
+    }
+    let n = q.walk.unwrap_or(1);
+    let (edges, minutes) = n
+        .checked_sub(1)
+        .and_then(|i| plan.walks.get(i))
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} has {} walks", plan.walks.len())))?;
+    #[allow(clippy::cast_possible_truncation)]
+    let end = plan.at + chrono::Duration::seconds((minutes * 60.0).round() as i64);
+    let now = chrono::Utc::now()
+        .with_timezone(&st.0.config.utc_offset)
+        .naive_local();
+    if end > now {
+        return Err(ApiError::unprocessable(format!(
+            "walk {n} of plan {id} ends at {end}, which is still to come"
+        )));
+    }
+    let g = &st.engine().atlas.graph;
+    let traversals = feltkart_cells::planned_traversals(&g.graph, edges, minutes * 60.0);
+    let cells = feltkart_cells::walked_cells(&g.graph, &traversals, plan.at, resolution(&st)?);
+    let logged = store_walk(&st, &me, plan.at, cells, 0).await?;
+    Ok((StatusCode::CREATED, ApiJson(logged)))
 }

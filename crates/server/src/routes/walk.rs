@@ -164,6 +164,7 @@ pub async fn plan_walk(
             profile: &p.profile,
             scores: &p.scores,
             resolution: e.table.resolution,
+            deficit: None,
         };
         plan_request(&ctx, &request).map_err(|err| match err {
             RequestError::Walk(w) => ApiError::unprocessable(w.to_string()),
@@ -222,6 +223,12 @@ pub async fn plan_walk(
         StoredWalkPlan {
             team: req.team.map(TeamId),
             gpx,
+            walks: plan
+                .walks
+                .iter()
+                .map(|w| (w.walk.edges.clone(), w.walk.time_s / 60.0))
+                .collect(),
+            at,
         },
     );
     Ok(ApiJson(WalkPlanResponse { id, routes }))

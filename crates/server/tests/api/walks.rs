@@ -190,3 +190,95 @@ async fn plan_day_serves_open_revisits() {
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
 }
+
+/// A planned walk's GPX uploaded as a walked track is map-matched and logged; the same walk
+/// marked done is logged from the plan; both count in the team's coverage.
+#[tokio::test]
+async fn log_walks_from_gpx_and_from_the_plan() {
+    let t = TestServer::new();
+    let p = t.login("planner-a").await;
+    let (s, v) = t
+        .call(
+            Method::POST,
+            "/api/plan/walk",
+            Some(&p),
+            Some(
+                json!({"profile": "young-people", "start": MONACO, "minutes": 20,
+                        "at": "2026-11-02T19:00:00+01:00", "team": t.team_a.0}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let planned = v["routes"][0]["minutes"].as_f64().unwrap();
+    let (_, gpx) = t
+        .call(
+            Method::GET,
+            &format!("/api/plan/walk/{id}/1.gpx"),
+            Some(&p),
+            None,
+        )
+        .await;
+    let f = t.login("field-a").await;
+    let (s, v) = t
+        .raw(
+            Method::POST,
+            "/api/walks",
+            Some(&f),
+            gpx.as_str(),
+            "application/gpx+xml",
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let walked = v["minutes"].as_f64().unwrap();
+    assert!(
+        (walked - planned).abs() <= 0.1 * planned + 1.0,
+        "{walked} vs {planned}"
+    );
+    assert!(v["cells"].as_u64().unwrap() > 0);
+    let (s, v) = t
+        .call(
+            Method::POST,
+            &format!("/api/walks/planned/{id}/done"),
+            Some(&f),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(
+        (v["minutes"].as_f64().unwrap() - planned).abs() < 0.5,
+        "{v}"
+    );
+    // Field user of team B may not mark team A's plan done; garbage is a 400.
+    let b = t.login("field-b").await;
+    let (s, _) = t
+        .call(
+            Method::POST,
+            &format!("/api/walks/planned/{id}/done"),
+            Some(&b),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = t
+        .raw(
+            Method::POST,
+            "/api/walks",
+            Some(&f),
+            Some("<gpx>not really"),
+            "application/gpx+xml",
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = t
+        .call(
+            Method::GET,
+            "/api/coverage/teams?from=2026-11-01&to=2026-11-30",
+            Some(&p),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let hours = v[0]["outdoor_hours"].as_f64().unwrap();
+    assert!(hours > 0.0, "{v}");
+}
