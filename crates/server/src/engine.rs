@@ -34,8 +34,9 @@ pub enum EngineError {
     Empty(String),
 }
 
-/// A cell with its score and centre, for bounding-box queries.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A cell with its score and centre, for bounding-box queries, and its GeoJSON Feature
+/// (serialised once at start: a map request only concatenates them).
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScoredCell {
     /// The cell.
     pub cell: CellIndex,
@@ -45,6 +46,28 @@ pub struct ScoredCell {
     pub lon: f64,
     /// Centre latitude.
     pub lat: f64,
+    /// The cell as a GeoJSON Feature: a Polygon with properties `h3` and `score`.
+    pub feature: Box<str>,
+}
+
+impl ScoredCell {
+    fn new(cell: CellIndex, score: f64) -> Self {
+        let (lon, lat) = centre(cell);
+        let feature = serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [feltkart_cells::output::cell_ring(cell)]},
+            "properties": {"h3": cell.to_string(), "score": (score * 100.0).round() / 100.0},
+        })
+        .to_string()
+        .into_boxed_str();
+        Self {
+            cell,
+            score,
+            lon,
+            lat,
+            feature,
+        }
+    }
 }
 
 /// One profile with its scores.
@@ -157,15 +180,7 @@ impl Engine {
             let mut display = BTreeMap::new();
             let own: Vec<ScoredCell> = scores
                 .iter()
-                .map(|s| {
-                    let (lon, lat) = centre(s.cell);
-                    ScoredCell {
-                        cell: s.cell,
-                        score: s.score,
-                        lon,
-                        lat,
-                    }
-                })
+                .map(|s| ScoredCell::new(s.cell, s.score))
                 .collect();
             display.insert(table.resolution, sorted(own));
             for r in feltkart_cells::MIN_RESOLUTION..table.resolution {
@@ -173,15 +188,7 @@ impl Engine {
                     aggregate_scores(&table, &scores, r).map_err(|e| cells(&e))?;
                 let v = agg
                     .iter()
-                    .map(|d| {
-                        let (lon, lat) = centre(d.cell);
-                        ScoredCell {
-                            cell: d.cell,
-                            score: d.score,
-                            lon,
-                            lat,
-                        }
-                    })
+                    .map(|d| ScoredCell::new(d.cell, d.score))
                     .collect();
                 display.insert(r, sorted(v));
             }
@@ -247,7 +254,7 @@ impl Engine {
 impl ProfileScores {
     /// Display cells at `res` whose centre is inside `bbox` `[w, s, e, n]`.
     #[must_use]
-    pub fn in_bbox(&self, res: u8, bbox: [f64; 4]) -> Option<Vec<ScoredCell>> {
+    pub fn in_bbox(&self, res: u8, bbox: [f64; 4]) -> Option<Vec<&ScoredCell>> {
         let v = self.display.get(&res)?;
         let from = v.partition_point(|c| c.lon < bbox[0]);
         Some(
@@ -255,7 +262,6 @@ impl ProfileScores {
                 .iter()
                 .take_while(|c| c.lon <= bbox[2])
                 .filter(|c| c.lat >= bbox[1] && c.lat <= bbox[3])
-                .copied()
                 .collect(),
         )
     }

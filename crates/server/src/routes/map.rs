@@ -7,8 +7,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, parse_bbox};
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use feltkart_cells::CellIndex;
-use feltkart_cells::output::cell_ring;
 use geojson::{
     Feature, FeatureCollection, Geometry, GeometryValue as GValue, JsonObject, Position,
 };
@@ -219,7 +220,7 @@ pub async fn cells(
     State(st): State<AppState>,
     me: CurrentUser,
     ApiQuery(q): ApiQuery<CellsQuery>,
-) -> ApiResult<ApiJson<FeatureCollection>> {
+) -> ApiResult<Response> {
     me.allow(&[ApiRole::Planner], "see cell scores")?;
     let bbox = parse_bbox(&q.bbox)?;
     let p = profile(&st, &q.profile)?;
@@ -234,24 +235,20 @@ pub async fn cells(
     if cells.len() > MAX_FEATURES {
         return Err(too_many(cells.len()));
     }
-    let features = cells
-        .iter()
-        .map(|c| {
-            let mut props = JsonObject::new();
-            props.insert("h3".into(), json!(c.cell.to_string()));
-            props.insert("score".into(), json!(r2(c.score)));
-            Feature {
-                bbox: None,
-                geometry: Some(Geometry::new(GValue::Polygon {
-                    coordinates: vec![cell_ring(c.cell)],
-                })),
-                id: None,
-                properties: Some(props),
-                foreign_members: None,
-            }
-        })
-        .collect();
-    Ok(ApiJson(collection(features)))
+    // The features are serialised once at start; here they are only joined.
+    let len: usize = cells.iter().map(|c| c.feature.len() + 1).sum();
+    let mut body = String::with_capacity(len + 128);
+    body.push_str(r#"{"type":"FeatureCollection","features":["#);
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&c.feature);
+    }
+    body.push_str(r#"],"attribution":"#);
+    body.push_str(&json!(feltkart_plan::export::ATTRIBUTION).to_string());
+    body.push('}');
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// One cell's score explained: its parts per mapping question and feature.
