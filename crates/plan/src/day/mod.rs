@@ -5,16 +5,22 @@
 //! - [`route`]: the day route of one pair — appointments kept, searches added by priority,
 //!   unserved revisits reported with the reason, idle gaps offered to the walk planner
 //!   through [`route::GapFiller`].
+//! - [`fill`]: the gap filler: observation walks from the walk planner in the route's free
+//!   time, from each place to the next.
+//! - [`track`]: the day as one connected walk (legs and gap walks, waits and visits), for
+//!   the exports.
 //! - [`rota`]: the weekly rota over a 4-week cycle, spreading each priority area over the
 //!   day-parts, seeded; CSV and iCalendar output.
 //! - [`tsptw`]: the route solver (heuristic) for one walker with time windows and optional
 //!   stops; [`exact`] is its exact reference for tiny instances.
 
 pub mod exact;
+pub mod fill;
 pub mod policy;
 mod rng;
 pub mod rota;
 pub mod route;
+pub mod track;
 pub mod tsptw;
 
 #[cfg(test)]
