@@ -22,6 +22,12 @@ use std::io::Write;
 pub enum Command {
     /// Plan observation walks for one or more pairs.
     Walk(WalkArgs),
+    /// Plan one pair's day: promised appointments kept, search revisits added by priority,
+    /// the free time filled with observation walking (GPX, GeoJSON, walk sheet, record).
+    Day(super::day::DayArgs),
+    /// Plan a team's rota over a cycle of weeks: priority areas spread over the day-parts
+    /// (CSV and iCalendar).
+    Rota(super::rota::RotaArgs),
 }
 
 /// Cells scoring at least this much are priority cells: the pair walks slower there to observe.
@@ -141,7 +147,7 @@ fn dwell_candidates(
     out
 }
 
-fn parse_lonlat(s: &str) -> Result<LonLat, String> {
+pub(super) fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     let (lon, lat) = s
         .split_once(',')
         .ok_or_else(|| format!("`{s}` is not LON,LAT"))?;
@@ -156,19 +162,19 @@ fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     LonLat::new(lon, lat).map_err(|e| format!("`{s}`: {e}"))
 }
 
-fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
+pub(super) fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| format!("`{s}` is not a local date and time like 2026-12-01T19:00"))
 }
 
-fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+pub(super) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     s.parse::<FixedOffset>()
         .map_err(|_| format!("`{s}` is not a UTC offset like +01:00"))
 }
 
 /// The vertex nearest to `p` on the walking graph, or an error naming how far the street is.
-fn snap(
+pub(super) fn snap(
     s: &Scoring,
     index: &feltkart_graph::SnapIndex,
     p: LonLat,
@@ -242,25 +248,28 @@ fn after_dark(
     (dark, fmt(rise), fmt(set))
 }
 
-/// Run `feltkart plan ...`.
-pub fn run(c: &Command) -> anyhow::Result<()> {
-    match c {
-        Command::Walk(a) => walk(a),
-    }
+/// The profile's cell scores, and each edge's priority from them.
+pub(super) struct EdgePriority {
+    /// Score (0-100) per cell.
+    pub by_cell: BTreeMap<CellIndex, f64>,
+    /// The cells' resolution.
+    pub res: Resolution,
+    /// Per edge: the score (0-1) of the cell at its middle point.
+    pub priority: Vec<f64>,
 }
 
-#[allow(clippy::too_many_lines)]
-pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
-    let s = load(&a.common)?;
-    nonempty(&s)?;
-    let p = profile(&a.common.profile, &s.taxonomy)?;
-    let scores = s.scores(&p)?;
+/// Score the cells for `p` and give each edge the score of the cell at its middle point.
+pub(super) fn edge_priority(
+    s: &Scoring,
+    p: &feltkart_cells::Profile,
+) -> anyhow::Result<EdgePriority> {
+    let scores = s.scores(p)?;
     let by_cell: BTreeMap<CellIndex, f64> = scores.iter().map(|c| (c.cell, c.score)).collect();
-    let g = &s.atlas.graph;
     let res = Resolution::try_from(s.table.resolution)
         .map_err(|e| anyhow!("resolution {}: {e}", s.table.resolution))?;
-    // An edge's priority: the score (0-1) of the cell at its middle point.
-    let priority: Vec<f64> = g
+    let priority = s
+        .atlas
+        .graph
         .graph
         .edge_weights()
         .map(|e| {
@@ -271,6 +280,33 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
                 .map_or(0.0, |&sc| sc / 100.0)
         })
         .collect();
+    Ok(EdgePriority {
+        by_cell,
+        res,
+        priority,
+    })
+}
+
+/// Run `feltkart plan ...`.
+pub fn run(c: &Command) -> anyhow::Result<()> {
+    match c {
+        Command::Walk(a) => walk(a),
+        Command::Day(a) => super::day::run(a),
+        Command::Rota(a) => super::rota::run(a),
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
+    let s = load(&a.common)?;
+    nonempty(&s)?;
+    let p = profile(&a.common.profile, &s.taxonomy)?;
+    let EdgePriority {
+        by_cell,
+        res,
+        priority,
+    } = edge_priority(&s, &p)?;
+    let g = &s.atlas.graph;
     let first = *a.start.first().ok_or_else(|| anyhow!("no --start given"))?;
     let (dark, sunrise_t, sunset_t) = after_dark(first, a.at, a.utc_offset);
     let pace = Pace {

@@ -7,6 +7,7 @@
 //!   through [`route::GapFiller`].
 //! - [`fill`]: the gap filler: observation walks from the walk planner in the route's free
 //!   time, from each place to the next.
+//! - [`revisit_file`]: the JSON revisits file of `feltkart plan day`, checked field by field.
 //! - [`track`]: the day as one connected walk (legs and gap walks, waits and visits), for
 //!   the exports.
 //! - [`rota`]: the weekly rota over a 4-week cycle, spreading each priority area over the
@@ -17,6 +18,7 @@
 pub mod exact;
 pub mod fill;
 pub mod policy;
+pub mod revisit_file;
 mod rng;
 pub mod rota;
 pub mod route;
