@@ -22,6 +22,12 @@ use std::io::Write;
 pub enum Command {
     /// Plan observation walks for one or more pairs.
     Walk(WalkArgs),
+    /// Plan one pair's day: promised appointments kept, search revisits added by priority,
+    /// the free time filled with observation walking (GPX, GeoJSON, walk sheet, record).
+    Day(super::day::DayArgs),
+    /// Plan a team's rota over a cycle of weeks: priority areas spread over the day-parts
+    /// (CSV and iCalendar).
+    Rota(super::rota::RotaArgs),
 }
 
 /// Cells scoring at least this much are priority cells: the pair walks slower there to observe.
@@ -178,7 +184,7 @@ pub(crate) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
 }
 
 /// The vertex nearest to `p` on the walking graph, or an error naming how far the street is.
-fn snap(
+pub(super) fn snap(
     s: &Scoring,
     index: &feltkart_graph::SnapIndex,
     p: LonLat,
@@ -252,10 +258,59 @@ fn after_dark(
     (dark, fmt(rise), fmt(set))
 }
 
+/// The profile's cell scores, and each edge's priority from them.
+pub(super) struct EdgePriority {
+    /// Score (0-100) per cell.
+    pub by_cell: BTreeMap<CellIndex, f64>,
+    /// The cells' resolution.
+    pub res: Resolution,
+    /// Per edge: the score (0-1) of the cell at its middle point.
+    pub priority: Vec<f64>,
+    /// Per edge: the cell at its middle point.
+    pub mid_cell: Vec<Option<CellIndex>>,
+}
+
+/// Score the cells for `p` and give each edge the score of the cell at its middle point.
+pub(super) fn edge_priority(
+    s: &Scoring,
+    p: &feltkart_cells::Profile,
+) -> anyhow::Result<EdgePriority> {
+    let scores = s.scores(p)?;
+    let by_cell: BTreeMap<CellIndex, f64> = scores.iter().map(|c| (c.cell, c.score)).collect();
+    let res = Resolution::try_from(s.table.resolution)
+        .map_err(|e| anyhow!("resolution {}: {e}", s.table.resolution))?;
+    let mid_cell: Vec<Option<CellIndex>> = s
+        .atlas
+        .graph
+        .graph
+        .edge_weights()
+        .map(|e| {
+            let mid = e.coords[e.coords.len() / 2];
+            LatLng::new(mid.lat, mid.lon).ok().map(|ll| ll.to_cell(res))
+        })
+        .collect();
+    // An edge's priority: the score (0-1) of its cell.
+    let priority: Vec<f64> = mid_cell
+        .iter()
+        .map(|c| {
+            c.and_then(|c| by_cell.get(&c))
+                .map_or(0.0, |&sc| sc / 100.0)
+        })
+        .collect();
+    Ok(EdgePriority {
+        by_cell,
+        res,
+        priority,
+        mid_cell,
+    })
+}
+
 /// Run `feltkart plan ...`.
 pub fn run(c: &Command) -> anyhow::Result<()> {
     match c {
         Command::Walk(a) => walk(a),
+        Command::Day(a) => super::day::run(a),
+        Command::Rota(a) => super::rota::run(a),
     }
 }
 
@@ -274,26 +329,13 @@ pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {
         s.layers.retain(|l| l.name != h.signs.name);
         s.layers.push(h.signs.clone());
     }
-    let scores = s.scores(&p)?;
-    let by_cell: BTreeMap<CellIndex, f64> = scores.iter().map(|c| (c.cell, c.score)).collect();
+    let EdgePriority {
+        by_cell,
+        res,
+        priority,
+        mid_cell,
+    } = edge_priority(&s, &p)?;
     let g = &s.atlas.graph;
-    // Each edge's cell: the one at its middle point.
-    let mid_cell: Vec<Option<CellIndex>> = g
-        .graph
-        .edge_weights()
-        .map(|e| {
-            let mid = e.coords[e.coords.len() / 2];
-            LatLng::new(mid.lat, mid.lon).ok().map(|ll| ll.to_cell(res))
-        })
-        .collect();
-    // An edge's priority: the score (0-1) of its cell.
-    let priority: Vec<f64> = mid_cell
-        .iter()
-        .map(|c| {
-            c.and_then(|c| by_cell.get(&c))
-                .map_or(0.0, |&sc| sc / 100.0)
-        })
-        .collect();
     // Its deficit in this slot: 1 without history, lower where the team has been lately.
     let deficit: Vec<f64> = mid_cell
         .iter()

@@ -3,7 +3,7 @@
 //! Bad input gets one clear line, a non-zero exit, and writes nothing (the audit log, which
 //! every write appends to in its own transaction, does not grow).
 
-use crate::common::{ingest_monaco, run_feltkart as run};
+use crate::common::{ingest_monaco, run};
 use feltkart_store::{Store, StoreConfig};
 use serde_json::Value;
 use std::collections::BTreeSet;
