@@ -283,8 +283,11 @@ pub fn ingest(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Atlas, feltkart_osm::OsmError> {
     let mut extract = feltkart_osm::read_extract(path, taxonomy, progress)?;
-    let graph = feltkart_graph::build(&extract, feltkart_graph::BuildOptions::default());
-    extract.walk_ways = Vec::new();
+    // The graph takes the walkable ways (the atlas keeps them only as graph edges).
+    let graph = feltkart_graph::build_from_ways(
+        std::mem::take(&mut extract.walk_ways),
+        feltkart_graph::BuildOptions::default(),
+    );
     Ok(Atlas {
         written_by: format!("feltkart {}", env!("CARGO_PKG_VERSION")),
         extract,

@@ -7,7 +7,7 @@ mod invariants;
 mod paths;
 mod snap;
 
-pub use build::{BuildOptions, GraphStats, Rule, build};
+pub use build::{BuildOptions, GraphStats, Rule, build, build_from_ways};
 pub use invariants::InvariantError;
 pub use paths::{Adjacency, Path, Scratch, ShortestPaths};
 pub use snap::{Snap, SnapIndex};

@@ -8,16 +8,17 @@ use crate::extract::{
     Warnings,
 };
 use crate::multipolygon::{Segment, assemble as assemble_rings, build_rings};
-use crate::nodes::NodeIndex;
+use crate::nodes::NodeTable;
 use crate::raw::{RawChunk, RelationInfo, Role, WayInfo};
+use crate::ways::{Compacted, NodeRef, WayBlock, compact};
 use feltkart_model::{
-    BBox, BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId,
-    OsmWayId, haversine_m,
+    BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId, OsmWayId,
+    haversine_m,
 };
 use geo::{BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// A way's outline, or why there is none.
 enum Outline {
@@ -26,7 +27,7 @@ enum Outline {
     Open(Vec<Coord<f64>>),
 }
 
-fn outline(refs: &[i64], nodes: &NodeIndex) -> Outline {
+fn outline(refs: &[NodeRef], nodes: &NodeTable) -> Outline {
     let coords: Vec<Coord<f64>> = refs
         .iter()
         .filter_map(|&r| nodes.get(r))
@@ -70,7 +71,7 @@ struct WalkOut {
     peer: Option<(u64, f64)>,
 }
 
-fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut {
+fn walk_way(id: i64, refs: &[NodeRef], info: &WayInfo, nodes: &NodeTable) -> WalkOut {
     let mut ids = Vec::with_capacity(refs.len());
     let mut coords: Vec<LonLat> = Vec::with_capacity(refs.len());
     let mut gaps_before = Vec::new();
@@ -83,7 +84,7 @@ fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut
                     gaps_before.push(u32::try_from(ids.len()).unwrap_or(u32::MAX));
                 }
                 pending_gap = false;
-                ids.push(OsmNodeId(r));
+                ids.push(OsmNodeId(nodes.id(r)));
                 coords.push(LonLat { lon, lat });
             }
             None => {
@@ -104,10 +105,10 @@ fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut
         walk: info.walk,
         peer_walkable: info.peer_walkable,
         class: info.highway_class(),
-        highway: info.highway.clone().unwrap_or_default(),
-        name: info.name.clone(),
+        highway: info.highway().unwrap_or_default().to_owned(),
+        name: info.name().map(str::to_owned),
         lit: info.lit,
-        surface: info.surface.clone(),
+        surface: info.surface().map(str::to_owned),
         nodes: ids,
         coords,
         gaps_before,
@@ -182,14 +183,18 @@ impl Collected {
 /// the file with all their nodes).
 fn relation_shape(
     rel: &RelationInfo,
-    ways: &FxHashMap<i64, &[i64]>,
-    nodes: &NodeIndex,
+    ways: &FxHashMap<i64, (u32, u32)>,
+    blocks: &[WayBlock],
+    nodes: &NodeTable,
 ) -> (Option<MultiPolygon<f64>>, bool, usize) {
     let mut complete = true;
     let mut outer = Vec::new();
     let mut inner = Vec::new();
     for &(wid, role) in &rel.ways {
-        let Some(refs) = ways.get(&wid) else {
+        let Some(refs) = ways
+            .get(&wid)
+            .and_then(|&(b, i)| blocks.get(b as usize).map(|b| b.refs(i)))
+        else {
             complete = false;
             continue;
         };
@@ -203,7 +208,7 @@ fn relation_shape(
             continue;
         }
         let seg = Segment {
-            nodes: refs.to_vec(),
+            nodes: refs.iter().map(|&r| nodes.id(r)).collect(),
             coords,
         };
         if role == Role::Inner {
@@ -272,41 +277,38 @@ pub fn assemble(
     mut chunks: Vec<RawChunk>,
     place_kinds: Vec<String>,
 ) -> Extract {
-    let nodes = NodeIndex::build(&mut chunks);
+    let Compacted {
+        blocks,
+        nodes,
+        node_counts,
+        ways,
+        members,
+    } = compact(&mut chunks, source.header_bbox);
     let mut stats = ExtractStats {
-        nodes: nodes.len() as u64,
+        nodes: node_counts.nodes,
+        ways,
         ..ExtractStats::default()
     };
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings {
+        nodes_outside_header_box: node_counts.outside_header_box,
+        ..Warnings::default()
+    };
     let mut peer = PeerCounts::default();
+    let node_bbox = node_counts.bbox;
 
-    let mut node_bbox = BBox::empty();
-    for (lon, lat) in nodes.coords() {
-        node_bbox.extend(LonLat { lon, lat });
-    }
-    if let Some(hb) = source.header_bbox {
-        warnings.nodes_outside_header_box = nodes
-            .coords()
-            .filter(|&(lon, lat)| !hb.contains(LonLat { lon, lat }))
-            .count() as u64;
-    }
-
-    // Ways with facts, in file order.
-    let infos: Vec<(i64, &[i64], &WayInfo)> = chunks
-        .iter()
-        .flat_map(|c| {
-            c.way_infos
-                .iter()
-                .map(move |(i, info)| (c.way_ids[*i as usize], c.refs(*i as usize), info))
+    // Ways with facts, in file order: (OSM id, refs, facts).
+    let infos = || {
+        blocks.par_iter().flat_map(|b| {
+            b.infos
+                .par_iter()
+                .map(move |(i, info)| (b.id(*i), b.refs(*i), info))
         })
-        .collect();
-    stats.ways = chunks.iter().map(|c| c.way_ids.len() as u64).sum();
+    };
 
     // Walkable ways.
-    let walks: Vec<WalkOut> = infos
-        .par_iter()
+    let walks: Vec<WalkOut> = infos()
         .filter(|(_, _, info)| info.walk.is_some() || info.peer_walkable)
-        .map(|&(id, refs, info)| walk_way(id, refs, info, &nodes))
+        .map(|(id, refs, info)| walk_way(id, refs, info, &nodes))
         .collect();
     for w in &walks {
         if let Some((e, len)) = w.peer {
@@ -352,15 +354,14 @@ pub fn assemble(
 
     // Outlines of ways that carry housing, places, districts or peer-residential tags.
     let mut collected = Collected::default();
-    let outlines: Vec<(i64, &WayInfo, Outline)> = infos
-        .par_iter()
+    let outlines: Vec<(i64, &WayInfo, Outline)> = infos()
         .filter(|(_, _, i)| {
             i.housing.is_some()
-                || !i.places.is_empty()
+                || !i.places().is_empty()
                 || i.district.is_some()
                 || i.peer_residential.is_some()
         })
-        .map(|&(id, refs, info)| (id, info, outline(refs, &nodes)))
+        .map(|(id, refs, info)| (id, info, outline(refs, &nodes)))
         .collect();
     for (id, info, o) in outlines {
         let osm = OsmRef::Way(OsmWayId(id));
@@ -376,8 +377,8 @@ pub fn assemble(
                     shape: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
                     housing: info.housing,
                     levels: info.levels,
-                    places: &info.places,
-                    name: info.name.as_deref(),
+                    places: info.places(),
+                    name: info.name(),
                     district: info.district,
                 });
             }
@@ -385,11 +386,11 @@ pub fn assemble(
                 if info.housing.is_some() || info.district.is_some() {
                     warnings.unclosed_outlines += 1;
                 }
-                if let (false, Some(at)) = (info.places.is_empty(), mean_point(&coords)) {
+                if let (false, Some(at)) = (info.places().is_empty(), mean_point(&coords)) {
                     collected.places.push(Place {
                         osm,
-                        kinds: info.places.clone(),
-                        name: info.name.clone(),
+                        kinds: info.places().to_vec(),
+                        name: info.name().map(str::to_owned),
                         at,
                     });
                 }
@@ -400,22 +401,10 @@ pub fn assemble(
     // Area relations.
     let relations: Vec<&RelationInfo> = chunks.iter().flat_map(|c| c.relations.iter()).collect();
     stats.area_relations = relations.len() as u64;
-    let wanted: FxHashSet<i64> = relations
-        .iter()
-        .flat_map(|r| r.ways.iter().map(|&(w, _)| w))
-        .collect();
-    let mut member_ways: FxHashMap<i64, &[i64]> = FxHashMap::default();
-    for c in &chunks {
-        for (i, id) in c.way_ids.iter().enumerate() {
-            if wanted.contains(id) {
-                member_ways.insert(*id, c.refs(i));
-            }
-        }
-    }
     let shapes: Vec<(&RelationInfo, Option<MultiPolygon<f64>>, bool)> = relations
         .par_iter()
         .map(|&r| {
-            let (shape, complete, _) = relation_shape(r, &member_ways, &nodes);
+            let (shape, complete, _) = relation_shape(r, &members, &blocks, &nodes);
             (r, shape, complete)
         })
         .collect();
@@ -490,11 +479,13 @@ pub fn assemble(
             .iter()
             .filter_map(|n| n.peer_poi)
             .for_each(|k| count_poi(k, "n"));
-        c.way_infos
+        c.peer_poi_relations.iter().for_each(|k| count_poi(k, "r"));
+    }
+    for b in &blocks {
+        b.infos
             .iter()
             .filter_map(|(_, i)| i.peer_poi)
             .for_each(|k| count_poi(k, "w"));
-        c.peer_poi_relations.iter().for_each(|k| count_poi(k, "r"));
     }
 
     let housing = filter_unspecified_buildings(collected.housing);

@@ -10,42 +10,73 @@ use crate::tags::Tags;
 use crate::taxonomy::Taxonomy;
 use feltkart_model::{DistrictSource, HighwayClass, HousingKind};
 
-/// Facts about a way that Feltkart keeps.
+/// Facts about a way that Feltkart keeps. Most ways with facts are buildings, which carry no
+/// text: the text and place kinds sit in a box that only the others pay for.
 #[derive(Clone, Debug, Default)]
 pub struct WayInfo {
     /// Feltkart's walk rule.
     pub walk: Option<Walk>,
     /// Whether the peers' shared definition counts it as walkable.
     pub peer_walkable: bool,
-    /// `highway=*` value (for walkable ways).
-    pub highway: Option<String>,
-    /// `name=*`.
-    pub name: Option<String>,
     /// `lit=*` as yes/no.
     pub lit: Option<bool>,
-    /// `surface=*`.
-    pub surface: Option<String>,
     /// Housing kind, if any.
     pub housing: Option<HousingKind>,
-    /// `building:levels`.
-    pub levels: Option<f32>,
     /// The peers' residential kind.
     pub peer_residential: Option<PeerResidential>,
-    /// Place kinds (taxonomy indices).
-    pub places: Vec<u16>,
-    /// The peers' POI kind.
-    pub peer_poi: Option<&'static str>,
     /// District source, if the way outlines one.
     pub district: Option<DistrictSource>,
+    /// `building:levels`.
+    pub levels: Option<f32>,
+    /// The peers' POI kind.
+    pub peer_poi: Option<&'static str>,
+    /// Name, highway, surface and place kinds, when any is present.
+    pub text: Option<Box<WayText>>,
+}
+
+/// The rarer, larger facts of a way.
+#[derive(Clone, Debug, Default)]
+pub struct WayText {
+    /// `highway=*` value (for walkable ways).
+    pub highway: Option<Box<str>>,
+    /// `name=*`.
+    pub name: Option<Box<str>>,
+    /// `surface=*` (for walkable ways).
+    pub surface: Option<Box<str>>,
+    /// Place kinds (taxonomy indices).
+    pub places: Box<[u16]>,
 }
 
 impl WayInfo {
     /// The highway class of a walkable way.
     #[must_use]
     pub fn highway_class(&self) -> HighwayClass {
-        self.highway
-            .as_deref()
+        self.highway()
             .map_or(HighwayClass::Other, HighwayClass::from_highway)
+    }
+
+    /// `highway=*` (kept for walkable ways only).
+    #[must_use]
+    pub fn highway(&self) -> Option<&str> {
+        self.text.as_ref().and_then(|t| t.highway.as_deref())
+    }
+
+    /// `name=*`.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.text.as_ref().and_then(|t| t.name.as_deref())
+    }
+
+    /// `surface=*` (kept for walkable ways only).
+    #[must_use]
+    pub fn surface(&self) -> Option<&str> {
+        self.text.as_ref().and_then(|t| t.surface.as_deref())
+    }
+
+    /// Place kinds (taxonomy indices).
+    #[must_use]
+    pub fn places(&self) -> &[u16] {
+        self.text.as_ref().map_or(&[], |t| &t.places)
     }
 }
 
@@ -219,29 +250,32 @@ impl RawChunk {
             || district.is_some()
             || peer_residential.is_some()
         {
+            let text = WayText {
+                highway: walkable
+                    .then(|| tags.get("highway").map(Box::from))
+                    .flatten(),
+                name: tags.get("name").map(Box::from),
+                surface: walkable
+                    .then(|| tags.get("surface").map(Box::from))
+                    .flatten(),
+                places: scratch.as_slice().into(),
+            };
+            let has_text = text.highway.is_some()
+                || text.name.is_some()
+                || text.surface.is_some()
+                || !text.places.is_empty();
             self.way_infos.push((
                 idx,
                 WayInfo {
                     walk: (walk != Walk::No).then_some(walk),
                     peer_walkable,
-                    highway: if walkable {
-                        tags.get("highway").map(str::to_owned)
-                    } else {
-                        None
-                    },
-                    name: name(tags),
                     lit: classify::lit(tags),
-                    surface: if walkable {
-                        tags.get("surface").map(str::to_owned)
-                    } else {
-                        None
-                    },
                     housing,
-                    levels: classify::building_levels(tags),
                     peer_residential,
-                    places: scratch.clone(),
-                    peer_poi,
                     district,
+                    levels: classify::building_levels(tags),
+                    peer_poi,
+                    text: has_text.then(|| Box::new(text)),
                 },
             ));
         }
