@@ -154,7 +154,7 @@ pub fn write(atlas: &Atlas, path: &Path) -> Result<u32, AtlasError> {
     };
     let tmp = path.with_extension("atlas.tmp");
     let file = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
     out.write_all(&[0u8; HEADER_LEN])
         .map_err(io("cannot write"))?;
     let mut body = Checksummed {

@@ -141,6 +141,73 @@ struct Collected {
 }
 
 impl Collected {
+    /// Room for every housing feature the chunks and blocks can yield, so the vector never
+    /// grows by doubling.
+    fn with_capacity(blocks: &[WayBlock], chunks: &[RawChunk]) -> Self {
+        let ways = blocks
+            .iter()
+            .flat_map(|b| b.infos.iter())
+            .filter(|(_, i)| i.housing.is_some())
+            .count();
+        let others = chunks
+            .iter()
+            .map(|c| {
+                c.relations.iter().filter(|r| r.housing.is_some()).count()
+                    + c.tagged_nodes
+                        .iter()
+                        .filter(|n| n.housing.is_some())
+                        .count()
+            })
+            .sum::<usize>();
+        Self {
+            housing: Vec::with_capacity(ways + others),
+            ..Self::default()
+        }
+    }
+
+    /// A way's outline: an area when closed, else (for places) its mean point.
+    fn add_outline(
+        &mut self,
+        id: i64,
+        info: &WayInfo,
+        o: Outline,
+        warnings: &mut Warnings,
+        peer: &mut PeerCounts,
+    ) {
+        let osm = OsmRef::Way(OsmWayId(id));
+        match o {
+            Outline::Closed(ring) => {
+                match info.peer_residential {
+                    Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
+                    Some(PeerResidential::Building) => peer.residential_building_areas += 1,
+                    None => {}
+                }
+                self.add_area(AreaFacts {
+                    osm,
+                    shape: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
+                    housing: info.housing,
+                    levels: info.levels,
+                    places: info.places(),
+                    name: info.name(),
+                    district: info.district,
+                });
+            }
+            Outline::Open(coords) => {
+                if info.housing.is_some() || info.district.is_some() {
+                    warnings.unclosed_outlines += 1;
+                }
+                if let (false, Some(at)) = (info.places().is_empty(), mean_point(&coords)) {
+                    self.places.push(Place {
+                        osm,
+                        kinds: info.places().to_vec(),
+                        name: info.name().map(str::to_owned),
+                        at,
+                    });
+                }
+            }
+        }
+    }
+
     fn add_area(&mut self, mut a: AreaFacts<'_>) {
         let at = a.shape.centroid().map(to_lonlat);
         let Some(at) = at else { return };
@@ -176,6 +243,52 @@ impl Collected {
                 at,
             });
         }
+    }
+}
+
+/// Count one walkable way (Feltkart's and the peers' rule).
+fn count_walk(
+    w: &WalkOut,
+    stats: &mut ExtractStats,
+    warnings: &mut Warnings,
+    peer: &mut PeerCounts,
+) {
+    if let Some((e, len)) = w.peer {
+        peer.walk_ways += 1;
+        peer.walk_edges += e;
+        peer.walk_length_m += len;
+    }
+    if w.missing > 0 {
+        warnings.missing_way_node_refs += w.missing;
+        if w.peer_walkable {
+            peer.missing_node_locations += w.missing;
+        }
+    }
+    let Some(way) = &w.way else {
+        warnings.dropped_walk_ways += 1;
+        return;
+    };
+    if way.walk.is_none() {
+        return;
+    }
+    if w.missing > 0 {
+        warnings.clipped_walk_ways += 1;
+    }
+    stats.walk_ways += 1;
+    let mut start = 0usize;
+    for cut in way
+        .gaps_before
+        .iter()
+        .map(|&g| g as usize)
+        .chain([way.coords.len()])
+    {
+        let part = &way.coords[start..cut];
+        stats.walk_edges += part.len().saturating_sub(1) as u64;
+        stats.walk_length_m += part
+            .windows(2)
+            .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
+            .sum::<f64>();
+        start = cut;
     }
 }
 
@@ -296,105 +409,42 @@ pub fn assemble(
     let mut peer = PeerCounts::default();
     let node_bbox = node_counts.bbox;
 
-    // Ways with facts, in file order: (OSM id, refs, facts).
-    let infos = || {
-        blocks.par_iter().flat_map(|b| {
-            b.infos
-                .par_iter()
-                .map(move |(i, info)| (b.id(*i), b.refs(*i), info))
-        })
-    };
-
-    // Walkable ways.
-    let walks: Vec<WalkOut> = infos()
-        .filter(|(_, _, info)| info.walk.is_some() || info.peer_walkable)
-        .map(|(id, refs, info)| walk_way(id, refs, info, &nodes))
-        .collect();
-    for w in &walks {
-        if let Some((e, len)) = w.peer {
-            peer.walk_ways += 1;
-            peer.walk_edges += e;
-            peer.walk_length_m += len;
-        }
-        if w.missing > 0 {
-            warnings.missing_way_node_refs += w.missing;
-            if w.peer_walkable {
-                peer.missing_node_locations += w.missing;
-            }
-        }
-        let Some(way) = &w.way else {
-            warnings.dropped_walk_ways += 1;
-            continue;
-        };
-        if way.walk.is_none() {
-            continue;
-        }
-        if w.missing > 0 {
-            warnings.clipped_walk_ways += 1;
-        }
-        stats.walk_ways += 1;
-        let mut start = 0usize;
-        for cut in way
-            .gaps_before
+    // Ways with facts, block by block in file order, so that the intermediate results of
+    // one block are freed before the next: walkable ways, then outlines.
+    let walkable = |i: &WayInfo| i.walk.is_some() || i.peer_walkable;
+    let mut walk_ways: Vec<WalkWay> = Vec::with_capacity(
+        blocks
             .iter()
-            .map(|&g| g as usize)
-            .chain([way.coords.len()])
-        {
-            let part = &way.coords[start..cut];
-            stats.walk_edges += part.len().saturating_sub(1) as u64;
-            stats.walk_length_m += part
-                .windows(2)
-                .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
-                .sum::<f64>();
-            start = cut;
+            .map(|b| b.infos.iter().filter(|(_, i)| walkable(i)).count())
+            .sum(),
+    );
+    let mut collected = Collected::with_capacity(&blocks, &chunks);
+    for b in &blocks {
+        let walks: Vec<WalkOut> = b
+            .infos
+            .par_iter()
+            .filter(|(_, info)| walkable(info))
+            .map(|(i, info)| walk_way(b.id(*i), b.refs(*i), info, &nodes))
+            .collect();
+        for w in walks {
+            count_walk(&w, &mut stats, &mut warnings, &mut peer);
+            walk_ways.extend(w.way);
         }
-    }
-    // Collected in place where the allocator allows: the counts above only borrowed.
-    let walk_ways: Vec<WalkWay> = walks.into_iter().filter_map(|w| w.way).collect();
 
-    // Outlines of ways that carry housing, places, districts or peer-residential tags.
-    let mut collected = Collected::default();
-    let outlines: Vec<(i64, &WayInfo, Outline)> = infos()
-        .filter(|(_, _, i)| {
-            i.housing.is_some()
-                || !i.places().is_empty()
-                || i.district.is_some()
-                || i.peer_residential.is_some()
-        })
-        .map(|(id, refs, info)| (id, info, outline(refs, &nodes)))
-        .collect();
-    for (id, info, o) in outlines {
-        let osm = OsmRef::Way(OsmWayId(id));
-        match o {
-            Outline::Closed(ring) => {
-                match info.peer_residential {
-                    Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
-                    Some(PeerResidential::Building) => peer.residential_building_areas += 1,
-                    None => {}
-                }
-                collected.add_area(AreaFacts {
-                    osm,
-                    shape: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
-                    housing: info.housing,
-                    levels: info.levels,
-                    places: info.places(),
-                    name: info.name(),
-                    district: info.district,
-                });
-            }
-            Outline::Open(coords) => {
-                if info.housing.is_some() || info.district.is_some() {
-                    warnings.unclosed_outlines += 1;
-                }
-                if let (false, Some(at)) = (info.places().is_empty(), mean_point(&coords)) {
-                    collected.places.push(Place {
-                        osm,
-                        kinds: info.places().to_vec(),
-                        name: info.name().map(str::to_owned),
-                        at,
-                    });
-                }
-            }
+        // Outlines of ways that carry housing, places, districts or peer-residential tags.
+        let outlines: Vec<(i64, &WayInfo, Outline)> = b
+            .infos
+            .par_iter()
+            .filter(|(_, i)| {
+                i.housing.is_some()
+                    || !i.places().is_empty()
+                    || i.district.is_some()
+                    || i.peer_residential.is_some()
+            })
+            .map(|(i, info)| (b.id(*i), info, outline(b.refs(*i), &nodes)))
+            .collect();
+        for (id, info, o) in outlines {
+            collected.add_outline(id, info, o, &mut warnings, &mut peer);
         }
     }
 
@@ -408,6 +458,12 @@ pub fn assemble(
             (r, shape, complete)
         })
         .collect();
+    // The ways and their nodes are done with.
+    let way_pois: Vec<&'static str> = blocks
+        .iter()
+        .flat_map(|b| b.infos.iter().filter_map(|(_, i)| i.peer_poi))
+        .collect();
+    drop((blocks, nodes, members));
     for (rel, shape, complete) in shapes {
         if !complete {
             warnings.incomplete_relations += 1;
@@ -481,12 +537,7 @@ pub fn assemble(
             .for_each(|k| count_poi(k, "n"));
         c.peer_poi_relations.iter().for_each(|k| count_poi(k, "r"));
     }
-    for b in &blocks {
-        b.infos
-            .iter()
-            .filter_map(|(_, i)| i.peer_poi)
-            .for_each(|k| count_poi(k, "w"));
-    }
+    way_pois.iter().for_each(|k| count_poi(k, "w"));
 
     let housing = filter_unspecified_buildings(collected.housing);
     for h in &housing {

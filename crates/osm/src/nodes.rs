@@ -60,7 +60,7 @@ impl NodeTable {
             for c in chunks.iter_mut() {
                 let ids = std::mem::take(&mut c.node_ids);
                 let coords = std::mem::take(&mut c.node_coords);
-                for (&id, xy) in ids.iter().zip(coords) {
+                for (id, xy) in ids.iter().zip(coords) {
                     count(xy);
                     while table.ids.get(k).is_some_and(|&w| w < id) {
                         k += 1;
@@ -75,7 +75,7 @@ impl NodeTable {
             let mut all: Vec<(i64, (i32, i32))> = Vec::new();
             for c in chunks.iter_mut() {
                 let ids = std::mem::take(&mut c.node_ids);
-                all.extend(ids.into_iter().zip(std::mem::take(&mut c.node_coords)));
+                all.extend(ids.iter().zip(std::mem::take(&mut c.node_coords)));
             }
             // Stable: equal ids stay in file order, and the last one wins.
             all.sort_by_key(|&(id, _)| id);
@@ -128,7 +128,7 @@ impl NodeTable {
 /// Whether the chunks' node ids increase strictly through the file.
 fn sorted(chunks: &[RawChunk]) -> bool {
     let mut prev: Option<i64> = None;
-    chunks.iter().flat_map(|c| c.node_ids.iter()).all(|&id| {
+    chunks.iter().flat_map(|c| c.node_ids.iter()).all(|id| {
         let ok = prev.is_none_or(|p| p < id);
         prev = Some(id);
         ok
@@ -138,15 +138,16 @@ fn sorted(chunks: &[RawChunk]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raw::NodeIds;
 
     fn chunks() -> Vec<RawChunk> {
         let a = RawChunk {
-            node_ids: vec![5, 1],
+            node_ids: NodeIds::from(vec![5, 1]),
             node_coords: vec![(50_000_000, 5), (10_000_000, 1)],
             ..RawChunk::default()
         };
         let b = RawChunk {
-            node_ids: vec![3, 5],
+            node_ids: NodeIds::from(vec![3, 5]),
             node_coords: vec![(3, 3), (60_000_000, 6)],
             ..RawChunk::default()
         };
@@ -169,12 +170,12 @@ mod tests {
     fn sorted_input_keeps_only_wanted_nodes_and_counts_all() {
         let mut c = vec![
             RawChunk {
-                node_ids: vec![1, 3],
+                node_ids: NodeIds::from(vec![1, 3]),
                 node_coords: vec![(10_000_000, 10_000_000), (30_000_000, 30_000_000)],
                 ..RawChunk::default()
             },
             RawChunk {
-                node_ids: vec![4, 9],
+                node_ids: NodeIds::from(vec![4, 9]),
                 node_coords: vec![(40_000_000, 40_000_000), (90_000_000, 80_000_000)],
                 ..RawChunk::default()
             },

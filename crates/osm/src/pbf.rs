@@ -11,6 +11,7 @@ use crate::error::OsmError;
 use crate::raw::{Member, RawChunk, Role};
 use crate::taxonomy::Taxonomy;
 use feltkart_model::BBox;
+use integer_encoding::VarInt;
 use osmpbfreader::fileformat::{Blob, BlobHeader};
 use osmpbfreader::osmformat::{HeaderBlock, PrimitiveBlock};
 use osmpbfreader::{OsmId, groups};
@@ -324,10 +325,13 @@ fn decode_block(block: &PrimitiveBlock, tax: &Taxonomy) -> RawChunk {
         .way_ids
         .reserve_exact(groups.iter().map(|g| g.ways.len()).sum());
     chunk.way_ends.reserve_exact(chunk.way_ids.capacity());
+    // The block's refs are already the differences we store: their varint sizes add up to
+    // exactly the bytes needed.
     chunk.way_refs.reserve_exact(
         groups
             .iter()
-            .flat_map(|g| g.ways.iter().map(|w| w.refs.len()))
+            .flat_map(|g| g.ways.iter().flat_map(|w| w.refs.iter()))
+            .map(|&d| d.required_space())
             .sum(),
     );
     let mut scratch = Vec::new();

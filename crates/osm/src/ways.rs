@@ -81,7 +81,7 @@ pub fn compact(chunks: &mut [RawChunk], header_box: Option<BBox>) -> Compacted {
             keep.iter()
                 .enumerate()
                 .filter(|&(_, &k)| k)
-                .flat_map(move |(i, _)| c.refs(i).iter().copied())
+                .flat_map(move |(i, _)| c.refs(i))
         })
         .collect();
     node_ids.par_sort_unstable();
@@ -127,7 +127,7 @@ fn block(c: &mut RawChunk, keep: &[bool], nodes: &NodeTable) -> WayBlock {
         keep.iter()
             .enumerate()
             .filter(|&(_, &k)| k)
-            .map(|(i, _)| c.refs(i).len())
+            .map(|(i, _)| c.ref_count(i))
             .sum(),
     );
     // New index of each kept way.
@@ -139,8 +139,7 @@ fn block(c: &mut RawChunk, keep: &[bool], nodes: &NodeTable) -> WayBlock {
         new_index[i] = u32::try_from(b.ids.len()).unwrap_or(u32::MAX);
         b.ids.push(c.way_ids[i]);
         // Every ref of a kept way is in the table by construction.
-        b.refs
-            .extend(c.refs(i).iter().filter_map(|&r| nodes.index(r)));
+        b.refs.extend(c.refs(i).filter_map(|r| nodes.index(r)));
         b.ends.push(u32::try_from(b.refs.len()).unwrap_or(u32::MAX));
     }
     for (i, info) in std::mem::take(&mut c.way_infos) {
