@@ -165,6 +165,13 @@ impl Collected {
         }
     }
 
+    /// Append what `other` collected.
+    fn append(&mut self, mut other: Self) {
+        self.housing.append(&mut other.housing);
+        self.places.append(&mut other.places);
+        self.districts.append(&mut other.districts);
+    }
+
     /// A way's outline: an area when closed, else (for places) its mean point.
     fn add_outline(
         &mut self,
@@ -409,8 +416,7 @@ pub fn assemble(
     let mut peer = PeerCounts::default();
     let node_bbox = node_counts.bbox;
 
-    // Ways with facts, block by block in file order, so that the intermediate results of
-    // one block are freed before the next: walkable ways, then outlines.
+    let mut collected = Collected::with_capacity(&blocks, &chunks);
     let walkable = |i: &WayInfo| i.walk.is_some() || i.peer_walkable;
     let mut walk_ways: Vec<WalkWay> = Vec::with_capacity(
         blocks
@@ -418,8 +424,50 @@ pub fn assemble(
             .map(|b| b.infos.iter().filter(|(_, i)| walkable(i)).count())
             .sum(),
     );
-    let mut collected = Collected::with_capacity(&blocks, &chunks);
-    for b in &blocks {
+
+    // Area relations first, as their member ways may lie in any block; their areas follow
+    // the ways' in the extract, as before.
+    let relations: Vec<&RelationInfo> = chunks.iter().flat_map(|c| c.relations.iter()).collect();
+    stats.area_relations = relations.len() as u64;
+    let shapes: Vec<(&RelationInfo, Option<MultiPolygon<f64>>, bool)> = relations
+        .par_iter()
+        .map(|&r| {
+            let (shape, complete, _) = relation_shape(r, &members, &blocks, &nodes);
+            (r, shape, complete)
+        })
+        .collect();
+    drop(members);
+    let mut relation_areas = Collected::default();
+    for (rel, shape, complete) in shapes {
+        if !complete {
+            warnings.incomplete_relations += 1;
+        }
+        let Some(shape) = shape else {
+            warnings.unassembled_relations += 1;
+            continue;
+        };
+        if complete {
+            match rel.peer_residential {
+                Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
+                Some(PeerResidential::Building) => peer.residential_building_areas += 1,
+                None => {}
+            }
+        }
+        relation_areas.add_area(AreaFacts {
+            osm: OsmRef::Relation(OsmRelationId(rel.id)),
+            shape,
+            housing: rel.housing,
+            levels: rel.levels,
+            places: &rel.places,
+            name: rel.name.as_deref(),
+            district: rel.district,
+        });
+    }
+
+    // Ways with facts, block by block in file order; each block, and the intermediate
+    // results built from it, is freed before the next: walkable ways, then outlines.
+    let mut way_pois: Vec<&'static str> = Vec::new();
+    for b in blocks {
         let walks: Vec<WalkOut> = b
             .infos
             .par_iter()
@@ -446,49 +494,10 @@ pub fn assemble(
         for (id, info, o) in outlines {
             collected.add_outline(id, info, o, &mut warnings, &mut peer);
         }
+        way_pois.extend(b.infos.iter().filter_map(|(_, i)| i.peer_poi));
     }
-
-    // Area relations.
-    let relations: Vec<&RelationInfo> = chunks.iter().flat_map(|c| c.relations.iter()).collect();
-    stats.area_relations = relations.len() as u64;
-    let shapes: Vec<(&RelationInfo, Option<MultiPolygon<f64>>, bool)> = relations
-        .par_iter()
-        .map(|&r| {
-            let (shape, complete, _) = relation_shape(r, &members, &blocks, &nodes);
-            (r, shape, complete)
-        })
-        .collect();
-    // The ways and their nodes are done with.
-    let way_pois: Vec<&'static str> = blocks
-        .iter()
-        .flat_map(|b| b.infos.iter().filter_map(|(_, i)| i.peer_poi))
-        .collect();
-    drop((blocks, nodes, members));
-    for (rel, shape, complete) in shapes {
-        if !complete {
-            warnings.incomplete_relations += 1;
-        }
-        let Some(shape) = shape else {
-            warnings.unassembled_relations += 1;
-            continue;
-        };
-        if complete {
-            match rel.peer_residential {
-                Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
-                Some(PeerResidential::Building) => peer.residential_building_areas += 1,
-                None => {}
-            }
-        }
-        collected.add_area(AreaFacts {
-            osm: OsmRef::Relation(OsmRelationId(rel.id)),
-            shape,
-            housing: rel.housing,
-            levels: rel.levels,
-            places: &rel.places,
-            name: rel.name.as_deref(),
-            district: rel.district,
-        });
-    }
+    drop(nodes);
+    collected.append(relation_areas);
 
     // Tagged nodes: places, district points, buildings mapped as nodes.
     for n in chunks.iter().flat_map(|c| c.tagged_nodes.iter()) {
