@@ -18,19 +18,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PBF_ARG="${1:-../shared/data/osm/liechtenstein.osm.pbf}"
-case "$PBF_ARG" in
-  /*) PBF="$PBF_ARG" ;;
-  *) if [ -f "$PBF_ARG" ]; then PBF="$(pwd)/$PBF_ARG"; else PBF="$ROOT/$PBF_ARG"; fi ;;
-esac
+# shellcheck source=scripts/pbf-common.sh
+. "$ROOT/scripts/pbf-common.sh"
+resolve_pbf ingest-memory.sh "${1:-}"
 cd "$ROOT"
-if [ ! -f "$PBF" ]; then
-  echo "usage: scripts/ingest-memory.sh [PBF]  ($PBF_ARG not found)" >&2
-  exit 2
-fi
 RUNS="${RUNS:-10}"
 PY="${PEERS_VENV:-$ROOT/../shared/peers/.venv}/bin/python"
-TILE="$ROOT/../shared/tools/tile_pbf.py"
 BIN="$ROOT/target/release/feltkart"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -40,19 +33,9 @@ cargo build --release -q
 echo "feltkart: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), $RUNS runs per size"
 echo "machine: $(nproc) cpus, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-STEM="$(basename "$PBF")"
-STEM="${STEM%.pbf}"
-STEM="${STEM%.osm}"
-mkdir -p "$ROOT/target/tiles"
 FILES=("1 $PBF")
 for grid in 2 4; do
-  n=$((grid * grid))
-  TILED="$ROOT/target/tiles/$STEM.x$n.osm.pbf"
-  if [ ! -f "$TILED" ] || [ "$PBF" -nt "$TILED" ]; then
-    echo "ingest-memory: tiling $n copies into $TILED" >&2
-    "$PY" "$TILE" "$PBF" "$TILED" --grid "$grid"
-  fi
-  FILES+=("$n $TILED")
+  FILES+=("$((grid * grid)) $(tiled_copy "$PY" "$grid")")
 done
 
 met=1

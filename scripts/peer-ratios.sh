@@ -32,18 +32,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PBF_ARG="${1:-../shared/data/osm/liechtenstein.osm.pbf}"
-case "$PBF_ARG" in
-  /*) PBF="$PBF_ARG" ;;
-  *) if [ -f "$PBF_ARG" ]; then PBF="$(pwd)/$PBF_ARG"; else PBF="$ROOT/$PBF_ARG"; fi ;;
-esac
+# shellcheck source=scripts/pbf-common.sh
+. "$ROOT/scripts/pbf-common.sh"
+resolve_pbf peer-ratios.sh "${1:-}"
 cd "$ROOT"
-if [ ! -f "$PBF" ]; then
-  echo "usage: scripts/peer-ratios.sh [PBF]  ($PBF_ARG not found)" >&2
-  exit 2
-fi
 PEERS="$ROOT/../shared/peers"
-TILE="$ROOT/../shared/tools/tile_pbf.py"
 export PEERS_VENV="${PEERS_VENV:-$PEERS/.venv}"
 RUNS="${RUNS:-5}"
 PY="$PEERS_VENV/bin/python"
@@ -145,18 +138,10 @@ fi
 
 # --- (e) scaling with tiled copies ----------------------------------------------------------
 if [ "${SKIP_SCALING:-0}" != "1" ]; then
-  mkdir -p "$ROOT/target/tiles"
-  STEM="$(basename "$PBF")"
-  STEM="${STEM%.pbf}"
-  STEM="${STEM%.osm}"
   echo "scale 1x: $(calc "round($MB, 2)") MB, ingest $(calc "round($FK_S, 3)") s ($(calc "round($FK_S / $MB, 4)") s/MB), peak RSS $(calc "round($FK_KIB * 1024 / 1e6, 1)") MB ($(calc "round($FK_KIB * 1024 / $BYTES, 2)") x input)"
   for grid in 2 4; do
     n=$((grid * grid))
-    TILED="$ROOT/target/tiles/$STEM.x$n.osm.pbf"
-    if [ ! -f "$TILED" ] || [ "$PBF" -nt "$TILED" ]; then
-      log "tiling $n copies into $TILED"
-      "$PY" "$TILE" "$PBF" "$TILED" --grid "$grid"
-    fi
+    TILED="$(tiled_copy "$PY" "$grid")"
     TB=$(stat -c %s "$TILED")
     TMB=$(calc "$TB / 1e6")
     log "feltkart ingest ${n}x x$RUNS"

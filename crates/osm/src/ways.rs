@@ -74,19 +74,19 @@ pub fn compact(chunks: &mut [RawChunk], header_box: Option<BBox>) -> Compacted {
             keep
         })
         .collect();
-    let mut node_ids: Vec<i64> = chunks
-        .iter()
-        .zip(&kept)
-        .flat_map(|(c, keep)| {
+    // Sized exactly and not shrunk afterwards: no growth and no copy leave holes behind.
+    let kept_ways = || {
+        chunks.iter().zip(&kept).flat_map(|(c, keep)| {
             keep.iter()
                 .enumerate()
                 .filter(|&(_, &k)| k)
-                .flat_map(move |(i, _)| c.refs(i))
+                .map(move |(i, _)| (c, i))
         })
-        .collect();
+    };
+    let mut node_ids: Vec<i64> = Vec::with_capacity(kept_ways().map(|(c, i)| c.ref_count(i)).sum());
+    node_ids.extend(kept_ways().flat_map(|(c, i)| c.refs(i)));
     node_ids.par_sort_unstable();
     node_ids.dedup();
-    node_ids.shrink_to_fit();
     let (nodes, node_counts) = NodeTable::build(chunks, node_ids, header_box);
     let blocks: Vec<WayBlock> = chunks
         .par_iter_mut()
