@@ -36,6 +36,11 @@ enum Command {
     /// Area statistics (mapping question 2) for an atlas's cells.
     #[command(subcommand)]
     Indicators(cmd::indicators::Command),
+    /// Serve the HTTP API and the viewer (127.0.0.1:8080 by default).
+    Serve(cmd::serve::Args),
+    /// Users of the server.
+    #[command(subcommand)]
+    User(cmd::user::Command),
     /// Log what the pair did: a walk (GPX track or planned walk) or an observed sign.
     #[command(subcommand)]
     Log(cmd::log::Command),
@@ -68,6 +73,8 @@ fn main() -> ExitCode {
         Command::Districts(a) => cmd::districts::run(&a),
         Command::Indicators(c) => cmd::indicators::run(&c),
         Command::Plan(c) => cmd::plan::run(&c),
+        Command::Serve(a) => cmd::serve::run(&a),
+        Command::User(c) => cmd::user::run(&c),
         Command::Log(c) => cmd::log::run(&c),
         Command::Coverage(a) => cmd::coverage::run(&a),
         Command::Db(c) => cmd::db::run(&c),

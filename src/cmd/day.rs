@@ -5,7 +5,7 @@
 //! Revisits that cannot be served are printed and recorded with the reason.
 
 use super::cells::{Common, load, nonempty, profile, write};
-use super::plan::{EdgePriority, edge_priority, parse_lonlat, parse_offset, snap};
+use super::plan::{edge_priority, parse_lonlat, parse_offset, snap};
 use anyhow::{Context, bail};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use feltkart_model::{LonLat, NodeId, Revisit, RevisitMode};
@@ -113,7 +113,7 @@ pub fn plan(a: &DayArgs, verbose: bool) -> anyhow::Result<DaySummary> {
     let s = load(&a.common)?;
     nonempty(&s)?;
     let p = profile(&a.common.profile, &s.taxonomy)?;
-    let EdgePriority { priority, .. } = edge_priority(&s, &p)?;
+    let priority = edge_priority(&s, &p)?;
     let g = &s.atlas.graph;
     let index = g.snap_index();
     let vertex =
@@ -125,7 +125,8 @@ pub fn plan(a: &DayArgs, verbose: bool) -> anyhow::Result<DaySummary> {
     };
     for (i, r) in revisits.iter_mut().enumerate() {
         let what = format!("{file}: revisit {} (revisits[{i}].place)", r.id);
-        r.place.vertex = Some(vertex(snap(&s, &index, r.place.at, &what)?));
+        let v = snap(&s, &index, r.place.at, "place").with_context(|| what)?;
+        r.place.vertex = Some(vertex(v));
     }
     let shift = Shift {
         date: a.date,

@@ -7,7 +7,7 @@ use super::store::{DbArgs, db_path, not_future, now_utc, read_text, team};
 use anyhow::{Context, anyhow, bail};
 use chrono::{FixedOffset, NaiveDateTime};
 use feltkart_cells::{LatLng, Resolution, walked_cells};
-use feltkart_graph::{MatchOptions, Traversal, WalkGraph, match_track};
+use feltkart_graph::{MatchOptions, WalkGraph, match_track};
 use feltkart_model::{CellSlotWalk, Observation};
 use feltkart_store::{Actor, WalkLog};
 use petgraph::graph::EdgeIndex;
@@ -240,28 +240,7 @@ fn from_plan(
     #[allow(clippy::cast_possible_truncation)]
     let end = at + chrono::Duration::seconds((minutes * 60.0).round() as i64);
     not_future("the planned walk ends at", end, offset)?;
-    let total: f64 = edges.iter().map(|e| g.graph[*e].length_m).sum();
-    let mut t = 0.0;
-    let traversals: Vec<Traversal> = edges
-        .iter()
-        .map(|&e| {
-            let len = g.graph[e].length_m;
-            let dt = if total > 0.0 {
-                minutes * 60.0 * len / total
-            } else {
-                0.0
-            };
-            let tr = Traversal {
-                edge: e,
-                from_m: 0.0,
-                to_m: len,
-                t0_s: t,
-                t1_s: t + dt,
-            };
-            t += dt;
-            tr
-        })
-        .collect();
+    let traversals = feltkart_cells::planned_traversals(&g.graph, &edges, minutes * 60.0);
     let what = format!("planned walk {walk} of {name}, {} streets", edges.len());
     Ok((at, walked_cells(&g.graph, &traversals, at, res), what))
 }

@@ -13,5 +13,7 @@ pub mod log;
 pub mod plan;
 pub mod rota;
 pub mod score;
+pub mod serve;
 pub mod stats;
 pub mod store;
+pub mod user;

@@ -50,6 +50,7 @@ pub mod signs;
 pub mod track;
 pub mod walk;
 pub mod walked;
+pub mod walked_plan;
 
 pub use data::DataError;
 pub use district::{DistrictKey, DistrictOptions, DistrictScore, assign_districts, rank_districts};
@@ -71,3 +72,4 @@ pub use signs::{DEFAULT_HALF_LIFE_DAYS, SIGNS_LAYER, signs_layer};
 pub use track::{Track, TrackError, read_track};
 pub use walk::OnGraph;
 pub use walked::walked_cells;
+pub use walked_plan::planned_traversals;

@@ -47,6 +47,7 @@ mod maint;
 pub mod privacy;
 mod revisits;
 mod schema;
+mod sessions;
 mod types;
 mod write;
 

@@ -230,10 +230,10 @@ const V3: &str = "CREATE TABLE revisits_v3 (
 ";
 
 /// All migrations; `MIGRATIONS[i]` takes the file from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, crate::sessions::V4];
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The file's `PRAGMA user_version`.
 pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {

@@ -84,6 +84,8 @@ code_enum!(
     Role, "role" {
         /// Walks, observes, logs.
         Worker = "worker",
+        /// Plans walks, day routes and rota for the team(s); scores and districts.
+        Planner = "planner",
         /// Sees the team's aggregates.
         Leader = "leader",
         /// Manages users and the database.
