@@ -167,3 +167,6 @@ export async function renderedFeatureCentre(page, layer) {
     return null;
   }, layer);
 }
+
+/** A response predicate: the API call at `/api${path}` (query ignored). */
+export const isApi = (path) => (r) => new URL(r.url()).pathname === `/api${path}`;

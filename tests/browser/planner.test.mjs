@@ -3,16 +3,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, login, assertMapDrawn, mapIdle, mapPixels, screenshot, clickMapAt, renderedFeatureCentre } from './harness.mjs';
+import { open, login, isApi, assertMapDrawn, mapIdle, mapPixels, screenshot, clickMapAt, renderedFeatureCentre } from './harness.mjs';
 
-const apiPath = (path) => (r) => new URL(r.url()).pathname === `/api${path}` && r.request().method() !== 'OPTIONS';
 
 test('planner: heatmap by profile, cell explanation, districts, a planned walk on the map', async () => {
   const b = await open();
   try {
     const { page } = b;
-    const firstCells = page.waitForResponse(apiPath('/cells'));
-    const districtsRes = page.waitForResponse(apiPath('/districts'));
+    const firstCells = page.waitForResponse(isApi('/cells'));
+    const districtsRes = page.waitForResponse(isApi('/districts'));
     await login(page, 'planner');
     await firstCells;
     await assertMapDrawn(page);
@@ -23,7 +22,7 @@ test('planner: heatmap by profile, cell explanation, districts, a planned walk o
     const profile = page.getByLabel('Target group (profile)');
     const options = await profile.locator('option').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(options.length >= 2, `two profiles at least, got ${options}`);
-    const cellsAgain = page.waitForResponse((r) => apiPath('/cells')(r) && new URL(r.url()).searchParams.get('profile') === options[1]);
+    const cellsAgain = page.waitForResponse((r) => isApi('/cells')(r) && new URL(r.url()).searchParams.get('profile') === options[1]);
     await profile.selectOption(options[1]);
     const fc = await (await cellsAgain).json();
     assert.ok(fc.features.length > 0, 'the second profile scores cells in the atlas');
@@ -55,7 +54,7 @@ test('planner: heatmap by profile, cell explanation, districts, a planned walk o
     assert.match(await page.getByLabel('Start (longitude, latitude)').inputValue(), /^\d+\.\d+, \d+\.\d+$/);
     await page.getByLabel('Walk length (minutes)').fill('45');
     await page.getByLabel('Time of day').fill('19:30');
-    const planned = page.waitForResponse(apiPath('/plan/walk'));
+    const planned = page.waitForResponse(isApi('/plan/walk'));
     await page.getByRole('button', { name: 'Plan the walk' }).click();
     const walk = await (await planned).json();
     assert.ok(walk.routes.length >= 1, 'one route at least');

@@ -3,7 +3,7 @@
 // tapped point, and marking the walk done. Only codes, places and times are sent: no free text.
 
 import { get, post, download, ApiError } from './api.js';
-import { el, field, guarded, inline, hint, fmtKm, fmtTime, rfc3339 } from './ui.js';
+import { el, field, guarded, act, inline, hint, fmtKm, fmtTime, rfc3339 } from './ui.js';
 import { overlay, fitTo, marker } from './map.js';
 import { fillCodeSelect, label, onLangChange } from './codes.js';
 import { routeLayers } from './routes.js';
@@ -41,9 +41,9 @@ async function loadToday(section, me) {
   overlay('today', fc, routeLayers('today'));
   fitTo(fc);
 
-  const doneMsg = el('p', { class: 'form-msg', 'aria-live': 'polite', id: 'done-msg' });
+  const doneMsg = el('p', { class: 'form-msg success', 'aria-live': 'polite', id: 'done-msg' });
   const done = el('button', { type: 'button', id: 'walk-done' }, 'Mark the walk done');
-  done.addEventListener('click', () => guarded(async () => {
+  done.addEventListener('click', () => act(async () => {
     done.disabled = true;
     try {
       await post(`/walks/planned/${encodeURIComponent(today.id)}/done`, {}, 'Marking the walk done');
@@ -62,7 +62,7 @@ async function loadToday(section, me) {
       class: 'gpx-link',
       onclick: (e) => {
         e.preventDefault();
-        guarded(() => download(`/plan/day/${today.id}.gpx`, `day-${today.date || today.id}.gpx`, 'Downloading the GPX'));
+        act(() => download(`/plan/day/${today.id}.gpx`, `day-${today.date || today.id}.gpx`, 'Downloading the GPX'));
       },
     }, 'Download GPX'),
     el('ol', { class: 'stops', id: 'stops' }, stops.map((s, i) => stopItem(s, i))),
@@ -83,7 +83,7 @@ function stopItem(stop, i) {
   const fill = () => fillCodeSelect(outcome.input, 'outcomes', { blank: 'Choose an outcome' });
   fill();
   onLangChange(fill);
-  const msg = el('p', { class: 'form-msg', 'aria-live': 'polite' });
+  const msg = el('p', { class: 'form-msg success', 'aria-live': 'polite' });
   const save = el('button', { type: 'button' }, 'Record the attempt');
   save.addEventListener('click', () => {
     if (!outcome.input.value) {
@@ -91,7 +91,7 @@ function stopItem(stop, i) {
       return;
     }
     inline(outcome, '');
-    guarded(async () => {
+    act(async () => {
       await post(`/revisits/${encodeURIComponent(revisit)}/attempts`,
         { at: rfc3339(new Date()), outcome: outcome.input.value }, 'Recording the revisit attempt');
       msg.textContent = `Attempt recorded: ${label('outcomes', outcome.input.value)}.`;
@@ -112,7 +112,7 @@ function observationForm(map, me) {
   const tap = el('button', { type: 'button', id: 'obs-tap' }, 'Tap a point on the map');
   const submit = el('button', { type: 'submit', id: 'obs-submit' }, 'Log the observation');
   const count = el('p', { id: 'obs-count', 'aria-live': 'polite' }, '');
-  const msg = el('p', { class: 'form-msg', id: 'obs-msg', 'aria-live': 'polite' });
+  const msg = el('p', { class: 'form-msg success', id: 'obs-msg', 'aria-live': 'polite' });
   const form = el('form', { id: 'obs-form', novalidate: true },
     sign.wrap, el('div', { class: 'row' }, here, tap), where, whereMsg, submit, msg);
   const section = el('section', { class: 'card' }, el('h2', {}, 'Log an observation'),
@@ -161,7 +161,7 @@ function observationForm(map, me) {
     const okSign = inline(sign, sign.input.value ? '' : 'Choose the sign you saw.');
     if (!point) whereMsg.textContent = 'Use your position or tap a point on the map first.';
     if (!okSign || !point) return;
-    guarded(async () => {
+    act(async () => {
       submit.disabled = true;
       try {
         const r = await post('/observations', { lon: point[0], lat: point[1], sign: sign.input.value, at: rfc3339(new Date()) },

@@ -4,7 +4,7 @@
 // are not sent at all.
 
 import { get } from './api.js';
-import { el, field, guarded, inline, hint, fmtPct, isoDate } from './ui.js';
+import { el, field, guarded, act, inline, hint, fmtPct, isoDate } from './ui.js';
 import { overlay } from './map.js';
 import { dayParts, label, onLangChange, fillCodeSelect } from './codes.js';
 import { minutesLegend, MINUTES_COLOR } from './legend.js';
@@ -89,12 +89,12 @@ export async function mount(panel, { map }) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const q = range();
-    if (q) load(q);
+    if (q) act(() => load(q));
   });
   slot.input.addEventListener('change', () => {
     const q = range();
     if (!q) return;
-    guarded(() => loadCoverage(q));
+    act(() => loadCoverage(q));
     renderTeams(teams, teamData, slot.input.value);
   });
   onLangChange(() => {

@@ -4,7 +4,7 @@
 import { get, post, setToken, token, ApiError } from './api.js';
 import { loadCodes, lang, setLang } from './codes.js';
 import { createMap } from './map.js';
-import { clearError, guarded, showError, hint } from './ui.js';
+import { clearError, guarded, act, showError, hint } from './ui.js';
 import * as planner from './planner.js';
 import * as field from './field.js';
 import * as leader from './leader.js';
@@ -26,7 +26,7 @@ async function boot() {
     login();
   });
   $('logout').addEventListener('click', logout);
-  $('view-select').addEventListener('change', () => guarded(() => showView($('view-select').value)));
+  $('view-select').addEventListener('change', () => act(() => showView($('view-select').value)));
 
   const health = await guarded(() => get('/health', 'Reaching the server'));
   if (!health) return;

@@ -3,7 +3,7 @@
 // a walk at a chosen time of day, drawn on the map with its walk sheet.
 
 import { get, post, bboxParam, download } from './api.js';
-import { el, field, select, guarded, inline, intIn, hint, fmtKm, fmtTime, rfc3339 } from './ui.js';
+import { el, field, select, guarded, act, inline, intIn, hint, fmtKm, fmtTime, rfc3339 } from './ui.js';
 import { overlay, clearOverlay, fitTo, marker } from './map.js';
 import { scoreLegend, SCORE_COLOR } from './legend.js';
 import { routeLayers, walkSheet } from './routes.js';
@@ -72,7 +72,7 @@ export async function mount(panel, { map }) {
     await Promise.all([guarded(loadCells), guarded(loadDistricts)]);
   };
 
-  profileSel.input.addEventListener('change', showProfile);
+  profileSel.input.addEventListener('change', () => act(showProfile));
   let timer = null;
   map.on('moveend', () => {
     clearTimeout(timer);
@@ -81,7 +81,7 @@ export async function mount(panel, { map }) {
   map.on('click', (e) => {
     if (plan.picking(e.lngLat)) return;
     const hit = map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] })[0];
-    if (hit) guarded(() => showExplanation(explain, hit.properties.h3, profileSel.input.value));
+    if (hit) act(() => showExplanation(explain, hit.properties.h3, profileSel.input.value));
   });
   map.on('mouseenter', 'cells-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'cells-fill', () => { map.getCanvas().style.cursor = ''; });
@@ -188,7 +188,7 @@ function planForm(map, profile) {
       at = rfc3339(new Date(`${dateF.input.value}T${timeF.input.value}`));
     }
     if (!s || m === null || p === null || !at) return;
-    guarded(async () => {
+    act(async () => {
       submit.disabled = true;
       result.replaceChildren(el('p', { class: 'muted' }, 'Planning the walk…'));
       try {
@@ -238,7 +238,7 @@ function showWalk(walk, result) {
       class: 'gpx-link',
       onclick: (e) => {
         e.preventDefault();
-        guarded(() => download(`/plan/walk/${walk.id}/${i + 1}.gpx`, `walk-${i + 1}.gpx`, 'Downloading the GPX'));
+        act(() => download(`/plan/walk/${walk.id}/${i + 1}.gpx`, `walk-${i + 1}.gpx`, 'Downloading the GPX'));
       },
     }, `Download GPX (pair ${i + 1})`),
     walkSheet(r.sheet || [], fmtTime))));

@@ -44,10 +44,14 @@ export function clearError() {
   document.getElementById('error-banner').hidden = true;
 }
 
-/** Runs an async action and shows its failure in the banner instead of losing it. */
-export async function guarded(action) {
+/**
+ * Runs an async action and shows its failure in the banner instead of losing it. A message
+ * already shown stays until the user dismisses it or starts another action (`fresh`):
+ * background reloads (the map moved) must not hide it.
+ */
+export async function guarded(action, { fresh = false } = {}) {
   try {
-    clearError();
+    if (fresh) clearError();
     return await action();
   } catch (e) {
     showError(e.message || String(e));
@@ -107,3 +111,6 @@ export function rfc3339(d) {
 }
 
 export const isoDate = (d) => rfc3339(d).slice(0, 10);
+
+/** A user's action: the last message goes, and this one's failure is shown. */
+export const act = (action) => guarded(action, { fresh: true });

@@ -1,0 +1,57 @@
+// Leader view: the coverage heatmap by day-part with its slot selector and chart, outdoor time
+// against the 30 % guideline per team, and the gap list.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, login, isApi, assertMapDrawn, screenshot } from './harness.mjs';
+
+
+test('leader: coverage by day-part, the chart follows the slot, teams and gaps', async () => {
+  const b = await open();
+  try {
+    const { page } = b;
+    const teamsRes = page.waitForResponse(isApi('/coverage/teams'));
+    const gapsRes = page.waitForResponse(isApi('/gaps'));
+    await login(page, 'leader');
+    const teams = await (await teamsRes).json();
+    const gaps = await (await gapsRes).json();
+    const teamList = Array.isArray(teams) ? teams : teams.teams;
+    const gapList = Array.isArray(gaps) ? gaps : gaps.gaps;
+    await assertMapDrawn(page);
+
+    const cards = page.locator('#teams .team');
+    await cards.first().waitFor();
+    assert.equal(await cards.count(), teamList.length);
+    assert.match(await cards.first().textContent(), /guideline 30 %/);
+    assert.equal(await page.locator('#gap-list li').count(), gapList.length);
+
+    // Switch the day-part: the coverage is asked for that slot and the chart marks it.
+    const slot = page.getByLabel('Day-part', { exact: true });
+    const code = await slot.locator('option').nth(2).getAttribute('value');
+    const name = await slot.locator('option').nth(2).textContent();
+    const coverage = page.waitForResponse((r) => isApi('/coverage')(r) && new URL(r.url()).searchParams.get('slot') === code);
+    await slot.selectOption(code);
+    await coverage;
+    await page.locator('#cov-summary').getByText(new RegExp(name)).waitFor();
+    const marked = page.locator(`#teams svg.chart rect.selected[data-code="${code}"]`);
+    assert.equal(await marked.count(), teamList.length, 'each team chart marks the chosen day-part');
+
+    // A last day before the first is refused inline, without asking the server.
+    let asked = 0;
+    page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/coverage')) asked += 1; });
+    await page.getByLabel('From', { exact: true }).fill('2026-11-20');
+    await page.getByLabel('To', { exact: true }).fill('2026-11-01');
+    await page.getByRole('button', { name: 'Show coverage' }).click();
+    await page.getByText('The last day must not be before the first day.').waitFor();
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Show coverage' }).click();
+    await page.getByText('Choose the last day.').waitFor();
+    assert.equal(asked, 0);
+    await page.getByLabel('To', { exact: true }).fill('2026-11-24');
+    await page.getByRole('button', { name: 'Show coverage' }).click();
+    await page.locator('#cov-summary').getByText(new RegExp(name)).waitFor();
+    await screenshot(page, 'leader');
+  } finally {
+    await b.close();
+  }
+});
