@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, login, BASE } from './harness.mjs';
+import { open, login, BASE, USERS } from './harness.mjs';
 
 test('the guard: a request outside the server is caught and blocked', async () => {
   const b = await open();
@@ -31,7 +31,7 @@ test('login: empty fields are named inline, a wrong password is said so', async 
     assert.equal(asked, 0, 'an empty form is not sent');
     assert.equal(await page.getByLabel('Login').getAttribute('aria-invalid'), 'true');
 
-    await page.getByLabel('Login').fill('planner');
+    await page.getByLabel('Login').fill(USERS.planner[0]);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('#login-msg').getByText('The login or the password is wrong.').waitFor();

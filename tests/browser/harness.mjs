@@ -18,11 +18,12 @@ const { chromium } = require('playwright-core');
 
 export const BASE = process.env.FELTKART_URL || 'http://127.0.0.1:8080';
 export const OUT = process.env.BROWSER_OUT || path.join(ROOT, 'target/browser-tests');
-export const USERS = {
-  planner: ['planner', process.env.FELTKART_PLANNER_PASSWORD || 'planner-pass'],
-  field: ['field', process.env.FELTKART_FIELD_PASSWORD || 'field-pass'],
-  leader: ['leader', process.env.FELTKART_LEADER_PASSWORD || 'leader-pass'],
-};
+// The mock's users unless the runner passes others (FELTKART_PLANNER_LOGIN, …_PASSWORD).
+const user = (role) => [
+  process.env[`FELTKART_${role.toUpperCase()}_LOGIN`] || role,
+  process.env[`FELTKART_${role.toUpperCase()}_PASSWORD`] || `${role}-pass`,
+];
+export const USERS = { planner: user('planner'), field: user('field'), leader: user('leader') };
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
 

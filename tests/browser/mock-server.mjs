@@ -145,14 +145,15 @@ function route(method, url, user, body) {
   if (method === 'GET' && cell) {
     need('planner');
     return { h3: cell[1], score: 62, breakdown: [
-      { question: 'housing', feature: 'apartment_blocks', points: 40 },
-      { question: 'stay', feature: 'kiosk', points: 22 }] };
+      { question: 'housing', feature: 'apartment_blocks', points: 40, detail: '100.3 of 128.3 dwellings' },
+      { question: 'stay', feature: 'kiosk', points: 22, detail: '3 within 300 m' }] };
   }
   if (method === 'GET' && p === '/api/districts') {
     need('planner');
+    const geometry = q.get('geometry') === 'true' ? rect(7.411, 43.733, 7.418, 43.739) : undefined;
     return [
-      { rank: 1, id: 4, name: 'Moneghetti', score: 81, cells: 12, partners: ['library', 'pharmacy'], channels: ['notice board'], geometry: rect(7.411, 43.733, 7.418, 43.739) },
-      { rank: 2, id: 7, name: 'La Condamine', score: 64, cells: 9, partners: ['police'], channels: [] },
+      { rank: 1, id: 'r4', name: 'Moneghetti', score: 81, cells: 12, partners: ['library', 'pharmacy'], channels: ['notice board'], geometry },
+      { rank: 2, id: 'r7', name: null, score: 64, cells: 9, partners: ['police'], channels: [] },
     ];
   }
   if (method === 'POST' && p === '/api/plan/walk') { need('planner'); return walk(body); }

@@ -23,10 +23,11 @@ export async function mount(panel, { map }) {
     el('h2', {}, 'Cell explanation'),
     el('p', { class: 'muted' }, 'Click a cell on the map to see how its score was made.'));
   const districts = el('section', { id: 'districts', class: 'card' }, el('h2', {}, 'Ranked districts'));
+  const top = el('section', { id: 'top-cells', class: 'card' }, el('h2', {}, 'Highest scores in view'));
   const plan = planForm(map, () => profileSel.input.value);
 
   panel.append(el('section', { class: 'card' }, el('h2', {}, 'Score map'), profileSel.wrap, profileDesc),
-    explain, plan.section, districts);
+    explain, top, plan.section, districts);
 
   const cellLayers = [
     { id: 'cells-fill', type: 'fill', paint: { 'fill-color': SCORE_COLOR, 'fill-opacity': 0.6 } },
@@ -40,6 +41,11 @@ export async function mount(panel, { map }) {
     } },
   ];
   let districtList = [];
+  const selectedLayers = [{ id: 'selected-cell', type: 'line', paint: { 'line-color': '#0d47a1', 'line-width': 3 } }];
+  const explainCell = (feature) => {
+    overlay('selected', { type: 'FeatureCollection', features: [feature] }, selectedLayers);
+    return act(() => showExplanation(explain, feature.properties.h3, profileSel.input.value));
+  };
 
   const loadCells = async () => {
     const profile = profileSel.input.value;
@@ -47,6 +53,7 @@ export async function mount(panel, { map }) {
       'Loading the cell scores');
     overlay('cells', fc, cellLayers);
     hint((fc.features || []).length ? '' : 'No scored cells in this part of the map for this profile.');
+    renderTop(top, fc.features || [], explainCell);
   };
 
   const drawDistricts = () => {
@@ -59,7 +66,7 @@ export async function mount(panel, { map }) {
 
   const loadDistricts = async () => {
     const profile = profileSel.input.value;
-    districtList = await get(`/districts?profile=${encodeURIComponent(profile)}&limit=15`, 'Loading the districts');
+    districtList = await get(`/districts?profile=${encodeURIComponent(profile)}&limit=15&geometry=true`, 'Loading the districts');
     renderDistricts(districts, districtList, profile, drawDistricts);
     drawDistricts();
   };
@@ -81,7 +88,7 @@ export async function mount(panel, { map }) {
   map.on('click', (e) => {
     if (plan.picking(e.lngLat)) return;
     const hit = map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] })[0];
-    if (hit) act(() => showExplanation(explain, hit.properties.h3, profileSel.input.value));
+    if (hit) explainCell({ type: 'Feature', geometry: hit.geometry, properties: hit.properties });
   });
   map.on('mouseenter', 'cells-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'cells-fill', () => { map.getCanvas().style.cursor = ''; });
@@ -97,7 +104,9 @@ async function showExplanation(section, h3, profile) {
   const x = await get(`/cells/${encodeURIComponent(h3)}?profile=${encodeURIComponent(profile)}`,
     `Loading the explanation of cell ${h3}`);
   const rows = (x.breakdown || []).map((b) => el('tr', {},
-    el('td', {}, b.question), el('td', {}, b.feature), el('td', { class: 'num' }, Number(b.points).toFixed(1))));
+    el('td', {}, b.question),
+    el('td', {}, b.feature, b.detail ? el('span', { class: 'muted detail' }, ` (${b.detail})`) : null),
+    el('td', { class: 'num' }, Number(b.points).toFixed(1))));
   section.replaceChildren(
     el('h2', {}, 'Cell explanation'),
     el('p', {}, el('strong', { class: 'cell-score' }, `Score ${Math.round(x.score)}`), ` — cell ${x.h3}`),
@@ -108,6 +117,19 @@ async function showExplanation(section, h3, profile) {
         el('tbody', {}, rows))
       : el('p', { class: 'empty' }, 'Nothing in this cell scores for this profile.'),
   );
+}
+
+/** The best cells in view as buttons: the keyboard's way to a cell's explanation. */
+function renderTop(section, features, explainCell) {
+  const best = [...features].sort((a, b) => b.properties.score - a.properties.score).slice(0, 5);
+  section.replaceChildren(el('h2', {}, 'Highest scores in view'));
+  if (!best.length) {
+    section.append(el('p', { class: 'empty' }, 'No scored cells in view.'));
+    return;
+  }
+  section.append(el('ol', { class: 'top-cells' }, best.map((f) => el('li', {},
+    el('button', { type: 'button', class: 'link', onclick: () => explainCell(f) },
+      `Score ${Math.round(f.properties.score)}: cell ${f.properties.h3}`)))));
 }
 
 function renderDistricts(section, list, profile, redraw) {
