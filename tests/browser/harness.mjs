@@ -23,7 +23,7 @@ const user = (role) => [
   process.env[`FELTKART_${role.toUpperCase()}_LOGIN`] || role,
   process.env[`FELTKART_${role.toUpperCase()}_PASSWORD`] || `${role}-pass`,
 ];
-export const USERS = { planner: user('planner'), field: user('field'), leader: user('leader') };
+export const USERS = { planner: user('planner'), field: user('field'), leader: user('leader'), admin: user('admin') };
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
 

@@ -55,3 +55,21 @@ test('leader: coverage by day-part, the chart follows the slot, teams and gaps',
     await b.close();
   }
 });
+
+test('admin: one account switches between the planner, field and leader views', async () => {
+  const b = await open();
+  try {
+    const { page } = b;
+    await login(page, 'admin');
+    const view = page.getByLabel('View', { exact: true });
+    await view.waitFor();
+    assert.equal(await view.inputValue(), 'planner');
+    await page.locator('#profile').waitFor();
+    await view.selectOption('leader');
+    await page.locator('#cov-form').waitFor();
+    assert.equal(await page.locator('#profile').count(), 0, 'the planner view is gone');
+    await assertMapDrawn(page);
+  } finally {
+    await b.close();
+  }
+});
