@@ -30,6 +30,11 @@ enum Command {
     /// Area statistics (mapping question 2) for an atlas's cells.
     #[command(subcommand)]
     Indicators(cmd::indicators::Command),
+    /// Serve the HTTP API and the viewer (127.0.0.1:8080 by default).
+    Serve(cmd::serve::Args),
+    /// Users of the server.
+    #[command(subcommand)]
+    User(cmd::user::Command),
     /// Run the demo on the shipped sample data.
     Demo(cmd::demo::Args),
 }
@@ -50,6 +55,8 @@ fn main() -> ExitCode {
         Command::Districts(a) => cmd::districts::run(&a),
         Command::Indicators(c) => cmd::indicators::run(&c),
         Command::Plan(c) => cmd::plan::run(&c),
+        Command::Serve(a) => cmd::serve::run(&a),
+        Command::User(c) => cmd::user::run(&c),
         Command::Demo(a) => cmd::demo::run(&a),
     };
     match result {

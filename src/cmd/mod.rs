@@ -7,4 +7,6 @@ pub mod indicators;
 pub mod ingest;
 pub mod plan;
 pub mod score;
+pub mod serve;
 pub mod stats;
+pub mod user;

@@ -19,4 +19,4 @@ pub use revisit::{
     Attempt, Outcome, Place, Revisit, RevisitError, RevisitId, RevisitMode, TeamId, UnknownOutcome,
     Window,
 };
-pub use time::{DayPart, TimeSlot};
+pub use time::{DayPart, TimeSlot, UnknownSlot};

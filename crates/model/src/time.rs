@@ -113,6 +113,27 @@ impl TimeSlot {
         }
     }
 
+    /// The stable name, as `Display` writes it (`weekday_evening`), without allocating.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        const NAMES: [&str; 10] = [
+            "weekday_morning",
+            "weekday_midday",
+            "weekday_afternoon",
+            "weekday_evening",
+            "weekday_night",
+            "weekend_morning",
+            "weekend_midday",
+            "weekend_afternoon",
+            "weekend_evening",
+            "weekend_night",
+        ];
+        NAMES
+            .get(self.index())
+            .copied()
+            .unwrap_or("weekday_morning")
+    }
+
     /// Index 0..10 (for tables).
     #[must_use]
     pub fn index(self) -> usize {
@@ -126,12 +147,27 @@ impl TimeSlot {
 
 impl fmt::Display for TimeSlot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}_{}",
-            if self.weekend { "weekend" } else { "weekday" },
-            self.day_part.as_str()
-        )
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is not a time slot's name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{slot}` is not a time slot (weekday_ or weekend_ + morning, midday, afternoon, evening or night)"
+)]
+pub struct UnknownSlot {
+    /// The rejected input.
+    pub slot: String,
+}
+
+impl std::str::FromStr for TimeSlot {
+    type Err = UnknownSlot;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::all()
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownSlot { slot: s.to_owned() })
     }
 }
 
@@ -175,6 +211,17 @@ mod tests {
         let mut idx: Vec<usize> = TimeSlot::all().into_iter().map(TimeSlot::index).collect();
         idx.sort_unstable();
         assert_eq!(idx, (0..10).collect::<Vec<_>>());
+        for s in TimeSlot::all() {
+            let name = format!(
+                "{}_{}",
+                if s.weekend { "weekend" } else { "weekday" },
+                s.day_part.as_str()
+            );
+            assert_eq!(s.as_str(), name);
+            assert_eq!(name.parse::<TimeSlot>().unwrap(), s);
+        }
+        assert!("weekday".parse::<TimeSlot>().is_err());
+        assert!("weekend_brunch".parse::<TimeSlot>().is_err());
         assert_eq!(DayPart::parse("evening"), Some(DayPart::Evening));
     }
 }

@@ -12,10 +12,11 @@
 //! Readers keep their own connections (WAL lets them read while the writer writes).
 
 use crate::error::{Result, StoreError};
-use crate::types::{Actor, BatchId, TeamId, WalkId, WalkLog};
+use crate::types::{Actor, BatchId, WalkId, WalkLog};
 use crate::write::{insert_observations_tx, log_walk_tx, merge_walk};
 use crate::{Store, StoreConfig};
 use feltkart_model::Observation;
+use feltkart_model::TeamId;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

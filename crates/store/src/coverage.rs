@@ -4,9 +4,10 @@
 //! [`TimeSlot::index`] (weekday morning … night, then weekend morning … night).
 
 use crate::error::{Result, StoreError};
-use crate::types::{TeamId, cell_u64, date, parse_slot};
+use crate::types::{cell_u64, date, parse_slot};
 use crate::{Store, sq};
 use chrono::{Datelike, NaiveDate};
+use feltkart_model::TeamId;
 use feltkart_model::{DayPart, TimeSlot};
 use rusqlite::params;
 use std::collections::{BTreeMap, HashMap};
@@ -241,7 +242,7 @@ impl Store {
                 .map_err(|e| match e {
                     rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound {
                         kind: "team",
-                        id: team.0,
+                        id: i64::from(team.0),
                     },
                     e => sq("outdoor hours")(e),
                 })?;

@@ -40,25 +40,29 @@
 //! ```
 
 pub mod batch;
+mod codes;
 mod coverage;
 mod error;
 mod maint;
 pub mod privacy;
 mod revisits;
 mod schema;
+mod sessions;
 mod types;
 mod write;
 
+pub use codes::{BUILTIN_CODES, CodeList, CodeListError, Labels};
 pub use coverage::{
     CellCoverage, DayPartShare, Gap, GapQuery, OUTDOOR_GUIDELINE_SHARE, SlotCoverage, WeekOutdoor,
     slot_diversity,
 };
 pub use error::{Result, StoreError};
+/// The domain's types, re-exported: the store takes and returns exactly these.
+pub use feltkart_model::{Attempt, Outcome, RevisitId, RevisitMode, TeamId, Window};
 pub use schema::SCHEMA_VERSION;
 pub use types::{
     Action, Actor, AttemptId, AttemptRow, AuditEntry, BatchId, CellSlotWalk, NewRevisit,
-    ObjectKind, Outcome, PlanId, PurgeCounts, RevisitId, RevisitMode, RevisitRow, Role, TeamId,
-    User, UserId, WalkId, WalkLog, parse_slot,
+    ObjectKind, PlanId, PurgeCounts, RevisitRow, Role, User, UserId, WalkId, WalkLog, parse_slot,
 };
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};

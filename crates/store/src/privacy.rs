@@ -9,10 +9,11 @@
 //! hidden (only the number of hidden cells is reported).
 
 use crate::error::Result;
-use crate::types::{Action, Actor, ObjectKind, TeamId, cell_u64, date};
+use crate::types::{Action, Actor, ObjectKind, cell_u64, date};
 use crate::write::audit;
 use crate::{Store, sq};
 use chrono::NaiveDate;
+use feltkart_model::TeamId;
 use rusqlite::params;
 use std::collections::BTreeMap;
 
@@ -206,7 +207,7 @@ impl Store {
                 actor,
                 Action::Read,
                 ObjectKind::Coverage,
-                team.map(|t| t.0),
+                team.map(|t| i64::from(t.0)),
             )
         })?;
         Ok(view)

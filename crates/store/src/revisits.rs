@@ -4,14 +4,27 @@
 use crate::error::{Result, StoreError};
 use crate::types::check_year;
 use crate::types::{
-    Action, Actor, AttemptId, AttemptRow, NewRevisit, ObjectKind, Outcome, RevisitId, RevisitMode,
-    RevisitRow, TeamId, cell_i64, cell_u64, now_utc, parse_slot, parse_ts, slot_str, ts,
+    Action, Actor, AttemptId, AttemptRow, NewRevisit, ObjectKind, RevisitRow, cell_i64, cell_u64,
+    date, now_utc, parse_outcome, parse_slot, parse_ts, revisit_i64, slot_str, team_id, ts,
 };
 use crate::write::{audit, team_exists};
 use crate::{Store, sq};
-use chrono::{Datelike, NaiveDateTime};
-use feltkart_model::{LonLat, TimeSlot};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use feltkart_model::{Attempt, LonLat, Outcome, RevisitId, RevisitMode, TeamId, TimeSlot, Window};
 use rusqlite::{Connection, OptionalExtension, params};
+
+/// The stored columns of a mode: (mode, window_start, window_end, due).
+fn mode_columns(m: RevisitMode) -> (&'static str, Option<String>, Option<String>, Option<String>) {
+    match m {
+        RevisitMode::Appointment { window } => (
+            "appointment",
+            Some(ts(window.start)),
+            Some(ts(window.end)),
+            None,
+        ),
+        RevisitMode::Search { due } => ("search", None, None, Some(date(due))),
+    }
+}
 
 impl Store {
     /// Create a revisit. The cell must be the H3 cell (at its own resolution) that contains
@@ -21,19 +34,21 @@ impl Store {
     /// [`StoreError::Invalid`] for a bad cell or window, [`StoreError::NotFound`] for the team.
     pub fn create_revisit(&mut self, actor: Actor, r: &NewRevisit) -> Result<RevisitId> {
         check_revisit(r)?;
+        let (mode, start, end, due) = mode_columns(r.mode);
         self.write("create revisit", |tx| {
             team_exists(tx, r.team)?;
             tx.execute(
-                "INSERT INTO revisits(team_id, lon, lat, cell, window_start, window_end, mode,
-                     priority, created_utc) VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO revisits(team_id, lon, lat, cell, mode, window_start, window_end,
+                     due, priority, created_utc) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 params![
                     r.team.0,
                     r.place.lon,
                     r.place.lat,
                     cell_i64(r.cell)?,
-                    ts(r.window_start),
-                    ts(r.window_end),
-                    r.mode.as_str(),
+                    mode,
+                    start,
+                    end,
+                    due,
                     r.priority,
                     now_utc()
                 ],
@@ -41,7 +56,8 @@ impl Store {
             .map_err(sq("create revisit"))?;
             let id = tx.last_insert_rowid();
             audit(tx, actor, Action::Create, ObjectKind::Revisit, Some(id))?;
-            Ok(RevisitId(id))
+            // Row ids are positive.
+            Ok(RevisitId(u64::try_from(id).unwrap_or_default()))
         })
     }
 
@@ -52,17 +68,21 @@ impl Store {
     /// [`StoreError::NotFound`], [`StoreError::Invalid`].
     pub fn update_revisit(&mut self, actor: Actor, id: RevisitId, r: &NewRevisit) -> Result<()> {
         check_revisit(r)?;
+        let (mode, start, end, due) = mode_columns(r.mode);
+        let rid = revisit_i64(id);
         self.write("update revisit", |tx| {
             let n = tx
                 .execute(
-                    "UPDATE revisits SET window_start = ?, window_end = ?, mode = ?, priority = ?
+                    "UPDATE revisits SET mode = ?, window_start = ?, window_end = ?, due = ?,
+                         priority = ?
                      WHERE id = ? AND team_id = ? AND cell = ?",
                     params![
-                        ts(r.window_start),
-                        ts(r.window_end),
-                        r.mode.as_str(),
+                        mode,
+                        start,
+                        end,
+                        due,
                         r.priority,
-                        id.0,
+                        rid,
                         r.team.0,
                         cell_i64(r.cell)?
                     ],
@@ -71,10 +91,10 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound {
                     kind: "revisit (of this team and cell)",
-                    id: id.0,
+                    id: rid,
                 });
             }
-            audit(tx, actor, Action::Update, ObjectKind::Revisit, Some(id.0))
+            audit(tx, actor, Action::Update, ObjectKind::Revisit, Some(rid))
         })
     }
 
@@ -83,20 +103,21 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`].
     pub fn close_revisit(&mut self, actor: Actor, id: RevisitId, at: NaiveDateTime) -> Result<()> {
+        let rid = revisit_i64(id);
         self.write("close revisit", |tx| {
             let n = tx
                 .execute(
                     "UPDATE revisits SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
-                    params![ts(at), id.0],
+                    params![ts(at), rid],
                 )
                 .map_err(sq("close revisit"))?;
             if n == 0 {
                 return Err(StoreError::NotFound {
                     kind: "open revisit",
-                    id: id.0,
+                    id: rid,
                 });
             }
-            audit(tx, actor, Action::Update, ObjectKind::Revisit, Some(id.0))
+            audit(tx, actor, Action::Update, ObjectKind::Revisit, Some(rid))
         })
     }
 
@@ -105,17 +126,18 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`].
     pub fn delete_revisit(&mut self, actor: Actor, id: RevisitId) -> Result<()> {
+        let rid = revisit_i64(id);
         self.write("delete revisit", |tx| {
             let n = tx
-                .execute("DELETE FROM revisits WHERE id = ?", [id.0])
+                .execute("DELETE FROM revisits WHERE id = ?", [rid])
                 .map_err(sq("delete revisit"))?;
             if n == 0 {
                 return Err(StoreError::NotFound {
                     kind: "revisit",
-                    id: id.0,
+                    id: rid,
                 });
             }
-            audit(tx, actor, Action::Delete, ObjectKind::Revisit, Some(id.0))
+            audit(tx, actor, Action::Delete, ObjectKind::Revisit, Some(rid))
         })
     }
 
@@ -131,11 +153,13 @@ impl Store {
         at: NaiveDateTime,
         outcome: Outcome,
     ) -> Result<AttemptId> {
+        check_year("attempt time", at.year(), &at)?;
+        let rid = revisit_i64(id);
         self.write("record attempt", |tx| {
             let open: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM revisits WHERE id = ? AND closed_at IS NULL",
-                    [id.0],
+                    [rid],
                     |r| r.get(0),
                 )
                 .optional()
@@ -143,14 +167,14 @@ impl Store {
             if open.is_none() {
                 return Err(StoreError::NotFound {
                     kind: "open revisit",
-                    id: id.0,
+                    id: rid,
                 });
             }
             tx.execute(
                 "INSERT INTO attempts(revisit_id, attempted_at, slot, outcome, created_utc)
                  VALUES (?,?,?,?,?)",
                 params![
-                    id.0,
+                    rid,
                     ts(at),
                     slot_str(TimeSlot::of(at)),
                     outcome.as_str(),
@@ -162,7 +186,7 @@ impl Store {
             if outcome.closes() {
                 tx.execute(
                     "UPDATE revisits SET closed_at = ? WHERE id = ?",
-                    params![ts(at), id.0],
+                    params![ts(at), rid],
                 )
                 .map_err(sq("close revisit"))?;
             }
@@ -177,7 +201,9 @@ impl Store {
     /// [`StoreError::Sqlite`].
     pub fn revisit(&self, id: RevisitId) -> Result<Option<RevisitRow>> {
         self.read("read revisit", |c| {
-            Ok(revisits_where(c, "id = ?", id.0)?.into_iter().next())
+            Ok(revisits_where(c, "id = ?", revisit_i64(id))?
+                .into_iter()
+                .next())
         })
     }
 
@@ -187,7 +213,7 @@ impl Store {
     /// [`StoreError::Sqlite`].
     pub fn open_revisits(&self, team: TeamId) -> Result<Vec<RevisitRow>> {
         self.read("read revisits", |c| {
-            revisits_where(c, "team_id = ? AND closed_at IS NULL", team.0)
+            revisits_where(c, "team_id = ? AND closed_at IS NULL", i64::from(team.0))
         })
     }
 
@@ -204,7 +230,7 @@ impl Store {
                 )
                 .map_err(sq("read attempts"))?;
             let rows = st
-                .query_map([id.0], |r| {
+                .query_map([revisit_i64(id)], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,
@@ -219,9 +245,11 @@ impl Store {
                     Ok(AttemptRow {
                         id: AttemptId(aid),
                         revisit: id,
-                        at: parse_ts(&at)?,
-                        slot: parse_slot(&slot)?,
-                        outcome: Outcome::parse(&outcome)?,
+                        attempt: Attempt {
+                            at: parse_ts(&at)?,
+                            slot: parse_slot(&slot)?,
+                            outcome: parse_outcome(&outcome)?,
+                        },
                     })
                 })
                 .collect()
@@ -245,22 +273,35 @@ fn check_revisit(r: &NewRevisit) -> Result<()> {
             "does not contain the place",
         ));
     }
-    check_year("revisit window", r.window_start.year(), &r.window_start)?;
-    check_year("revisit window", r.window_end.year(), &r.window_end)?;
-    if r.window_end <= r.window_start {
+    if !(1..=5).contains(&r.priority) {
         return Err(StoreError::invalid(
-            "revisit window",
-            format!("{} – {}", r.window_start, r.window_end),
-            "end must be after start",
+            "revisit priority",
+            r.priority,
+            "outside 1..=5",
         ));
+    }
+    match r.mode {
+        RevisitMode::Appointment { window } => {
+            check_year("revisit window", window.start.year(), &window.start)?;
+            check_year("revisit window", window.end.year(), &window.end)?;
+            if window.end <= window.start {
+                return Err(StoreError::invalid(
+                    "revisit window",
+                    format!("{} – {}", window.start, window.end),
+                    "end must be after start",
+                ));
+            }
+        }
+        RevisitMode::Search { due } => check_year("revisit due date", due.year(), &due)?,
     }
     Ok(())
 }
 
 fn revisits_where(c: &Connection, cond: &str, arg: i64) -> Result<Vec<RevisitRow>> {
     let sql = format!(
-        "SELECT id, team_id, lon, lat, cell, window_start, window_end, mode, priority, closed_at
-         FROM revisits WHERE {cond} ORDER BY window_start, id"
+        "SELECT id, team_id, lon, lat, cell, mode, window_start, window_end, due, priority,
+             closed_at
+         FROM revisits WHERE {cond} ORDER BY coalesce(window_start, due), id"
     );
     let mut st = c.prepare(&sql).map_err(sq("read revisits"))?;
     type Raw = (
@@ -270,8 +311,9 @@ fn revisits_where(c: &Connection, cond: &str, arg: i64) -> Result<Vec<RevisitRow
         f64,
         i64,
         String,
-        String,
-        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
         u8,
         Option<String>,
     );
@@ -288,22 +330,41 @@ fn revisits_where(c: &Connection, cond: &str, arg: i64) -> Result<Vec<RevisitRow
                 r.get(7)?,
                 r.get(8)?,
                 r.get(9)?,
+                r.get(10)?,
             ))
         })
         .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
         .map_err(sq("read revisits"))?;
     rows.into_iter()
         .map(
-            |(id, team, lon, lat, cell, ws, we, mode, priority, closed)| {
+            |(id, team, lon, lat, cell, mode, ws, we, due, priority, closed)| {
+                let mode = match (mode.as_str(), ws, we, due) {
+                    ("appointment", Some(ws), Some(we), None) => RevisitMode::Appointment {
+                        window: Window {
+                            start: parse_ts(&ws)?,
+                            end: parse_ts(&we)?,
+                        },
+                    },
+                    ("search", None, None, Some(due)) => RevisitMode::Search {
+                        due: NaiveDate::parse_from_str(&due, crate::types::DATE_FMT).map_err(
+                            |_| StoreError::invalid("stored due date", &due, "not YYYY-MM-DD"),
+                        )?,
+                    },
+                    _ => {
+                        return Err(StoreError::invalid(
+                            "stored revisit mode",
+                            mode,
+                            "columns do not match the mode",
+                        ));
+                    }
+                };
                 Ok(RevisitRow {
-                    id: RevisitId(id),
+                    id: RevisitId(u64::try_from(id).unwrap_or_default()),
                     revisit: NewRevisit {
-                        team: TeamId(team),
+                        team: team_id(team)?,
                         place: LonLat { lon, lat },
                         cell: cell_u64(cell),
-                        window_start: parse_ts(&ws)?,
-                        window_end: parse_ts(&we)?,
-                        mode: RevisitMode::parse(&mode)?,
+                        mode,
                         priority,
                     },
                     closed_at: closed.as_deref().map(parse_ts).transpose()?,

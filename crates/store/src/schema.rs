@@ -189,11 +189,51 @@ const V2: &str = "
     CREATE INDEX revisits_team_open ON revisits(team_id, closed_at);
 ";
 
+/// Version 3: revisits take the domain's shape (`feltkart_model::Revisit`): an appointment has a
+/// window, a search has a due date and no window, and priority is 1–5. The table is rebuilt (the
+/// SQLite way: new table, copy, drop, rename, with foreign keys off around the transaction and
+/// `foreign_key_check` before the commit). An old `retry` becomes a search due on its window's
+/// last day; old priorities are clamped to 1–5.
+const V3: &str = "CREATE TABLE revisits_v3 (
+        id INTEGER PRIMARY KEY,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+        lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+        cell INTEGER NOT NULL CHECK (cell > 0),
+        mode TEXT NOT NULL CHECK (mode IN ('appointment','search')),
+        window_start TEXT CHECK (window_start IS NULL OR window_start GLOB
+            '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'),
+        window_end TEXT CHECK (window_end IS NULL OR window_end GLOB
+            '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'),
+        due TEXT CHECK (due IS NULL OR due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),
+        closed_at TEXT CHECK (closed_at IS NULL OR closed_at GLOB
+            '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'),
+        created_utc TEXT NOT NULL,
+        CHECK ((mode = 'appointment' AND window_start IS NOT NULL AND window_end > window_start
+                AND due IS NULL)
+            OR (mode = 'search' AND due IS NOT NULL AND window_start IS NULL
+                AND window_end IS NULL))
+    ) STRICT;
+    INSERT INTO revisits_v3(id, team_id, lon, lat, cell, mode, window_start, window_end, due,
+            priority, closed_at, created_utc)
+        SELECT id, team_id, lon, lat, cell,
+            CASE mode WHEN 'retry' THEN 'search' ELSE mode END,
+            CASE mode WHEN 'retry' THEN NULL ELSE window_start END,
+            CASE mode WHEN 'retry' THEN NULL ELSE window_end END,
+            CASE mode WHEN 'retry' THEN substr(window_end, 1, 10) ELSE NULL END,
+            max(1, min(5, priority)), closed_at, created_utc
+        FROM revisits;
+    DROP TABLE revisits;
+    ALTER TABLE revisits_v3 RENAME TO revisits;
+    CREATE INDEX revisits_team_open ON revisits(team_id, closed_at);
+";
+
 /// All migrations; `MIGRATIONS[i]` takes the file from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, crate::sessions::V4];
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The file's `PRAGMA user_version`.
 pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -203,6 +243,17 @@ pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
 /// Apply the migrations after the file's version up to `target`, each in its own transaction.
 /// Returns the versions applied. The caller checks that the file is not newer than `target`.
 pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Vec<i64>> {
+    // A table rebuild must not cascade its DROP into the rows that reference it: foreign keys
+    // are off while migrating (this pragma is a no-op inside a transaction, so it is set here)
+    // and each migration checks them before it commits.
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = migrate_steps(conn, target);
+    conn.pragma_update(None, "foreign_keys", fk != 0)?;
+    applied
+}
+
+fn migrate_steps(conn: &mut Connection, target: i64) -> rusqlite::Result<Vec<i64>> {
     let mut applied = Vec::new();
     loop {
         // Read the version inside the write transaction: two processes opening a fresh file at
@@ -221,6 +272,19 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result
             return Ok(applied);
         };
         tx.execute_batch(sql)?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!(
+                    "migration to version {} leaves {broken} broken references",
+                    current + 1
+                )),
+            ));
+        }
         tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
         applied.push(current + 1);
@@ -308,13 +372,72 @@ mod tests {
         assert!(!tables(&c).contains(&"audit_log".to_owned()));
         drop(c);
         let s = Store::open(&path, StoreConfig::default()).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         let n: i64 = s
             .conn
             .query_row("SELECT count(*) FROM observations", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1);
         assert!(tables(&s.conn).contains(&"audit_log".to_owned()));
+    }
+
+    /// Version 3 rebuilds `revisits`: the rows and their attempts survive (the `DROP` must not
+    /// cascade), a `retry` becomes a search due on its window's last day.
+    #[test]
+    fn migrates_revisits_to_v3_keeping_attempts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.db");
+        let mut c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        assert_eq!(migrate_to(&mut c, 2).unwrap(), vec![1, 2]);
+        c.execute_batch(
+            "INSERT INTO teams(code, contracted_hours_per_week, created_utc)
+                 VALUES ('t1', 74, '2026-11-01T00:00:00Z');
+             INSERT INTO revisits(team_id, lon, lat, cell, window_start, window_end, mode,
+                     priority, created_utc)
+                 VALUES (1, 10.79, 55.31, 617700169958293503, '2026-12-01T13:00:00',
+                     '2026-12-01T14:00:00', 'appointment', 3, 'x'),
+                        (1, 10.79, 55.31, 617700169958293503, '2026-12-01T13:00:00',
+                     '2026-12-04T14:00:00', 'retry', 0, 'x');
+             INSERT INTO attempts(revisit_id, attempted_at, slot, outcome, created_utc)
+                 VALUES (2, '2026-12-01T13:10:00', 'weekday_midday', 'no_answer', 'x');",
+        )
+        .unwrap();
+        assert_eq!(migrate_to(&mut c, 3).unwrap(), vec![3]);
+        let fk: i64 = c
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1, "foreign keys are back on");
+        let rows: Vec<(String, Option<String>, Option<String>, i64)> = c
+            .prepare("SELECT mode, window_start, due, priority FROM revisits ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "appointment".into(),
+                    Some("2026-12-01T13:00:00".into()),
+                    None,
+                    3
+                ),
+                ("search".into(), None, Some("2026-12-04".into()), 1),
+            ]
+        );
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM attempts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "the rebuild kept the attempts");
+        // The foreign key still points at the rebuilt table.
+        assert!(
+            c.execute("DELETE FROM revisits WHERE id = 2", []).is_ok()
+                && c.query_row("SELECT count(*) FROM attempts", [], |r| r.get::<_, i64>(0))
+                    .unwrap()
+                    == 0
+        );
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! Row types and codes of the store. Ids are the store's row ids, as newtypes.
+//! Row types and codes of the store. Ids are the store's row ids, as newtypes. The domain's
+//! own types (`TeamId`, `RevisitId`, `RevisitMode`, `Outcome`, `Attempt`, `TimeSlot`,
+//! `SignCode`) come from `feltkart_model`, so the store, the planners and the server speak the
+//! same ones.
 
 use crate::error::{Result, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
-use feltkart_model::{DayPart, LonLat, TimeSlot};
+use feltkart_model::{Attempt, LonLat, RevisitId, RevisitMode, TeamId, TimeSlot};
 use std::fmt;
 
 macro_rules! row_id {
@@ -20,10 +23,6 @@ macro_rules! row_id {
 }
 
 row_id!(
-    /// A team (`team7`).
-    TeamId, "team"
-);
-row_id!(
     /// A user: a worker's login, never a citizen (`user7`).
     UserId, "user"
 );
@@ -34,10 +33,6 @@ row_id!(
 row_id!(
     /// A logged walk (`walk7`).
     WalkId, "walk"
-);
-row_id!(
-    /// A revisit (`revisit7`).
-    RevisitId, "revisit"
 );
 row_id!(
     /// An attempt at a revisit (`attempt7`).
@@ -89,54 +84,14 @@ code_enum!(
     Role, "role" {
         /// Walks, observes, logs.
         Worker = "worker",
+        /// Plans walks, day routes and rota for the team(s); scores and districts.
+        Planner = "planner",
         /// Sees the team's aggregates.
         Leader = "leader",
         /// Manages users and the database.
         Admin = "admin",
     }
 );
-
-code_enum!(
-    /// How a revisit was agreed.
-    RevisitMode, "revisit mode" {
-        /// A promised time ("next Tuesday at 13:00").
-        Appointment = "appointment",
-        /// Nobody answered: try again, at a different time of day.
-        Retry = "retry",
-    }
-);
-
-code_enum!(
-    /// The outcome of an attempt, a fixed list (never free text).
-    Outcome, "outcome" {
-        /// Nobody answered.
-        NoAnswer = "no_answer",
-        /// A note was left in the door.
-        NoteLeft = "note_left",
-        /// The note left last time is gone.
-        NoteGone = "note_gone",
-        /// Contact was made.
-        Contact = "contact",
-        /// The person declined contact.
-        Declined = "declined",
-        /// Not in the target group.
-        NotInTargetGroup = "not_in_target_group",
-        /// Moved away.
-        Moved = "moved",
-    }
-);
-
-impl Outcome {
-    /// Whether this outcome closes the revisit (contact made, declined, not in the target group,
-    /// moved); the others leave it open for another try.
-    #[must_use]
-    pub fn closes(self) -> bool {
-        matches!(
-            self,
-            Self::Contact | Self::Declined | Self::NotInTargetGroup | Self::Moved
-        )
-    }
-}
 
 code_enum!(
     /// What was done, for the audit log.
@@ -247,7 +202,8 @@ pub struct WalkLog {
     pub cells: Vec<CellSlotWalk>,
 }
 
-/// A new revisit.
+/// A new revisit: a place, a mode (an appointment window or a search due by a date) and a
+/// priority, as the day planner takes it ([`feltkart_model::Revisit`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NewRevisit {
     /// The team.
@@ -256,13 +212,9 @@ pub struct NewRevisit {
     pub place: LonLat,
     /// The H3 cell containing `place` (checked).
     pub cell: u64,
-    /// Window start, local time.
-    pub window_start: NaiveDateTime,
-    /// Window end, local time (after the start).
-    pub window_end: NaiveDateTime,
-    /// Appointment or retry.
+    /// Appointment (a promised window, local time) or search (due by a local date).
     pub mode: RevisitMode,
-    /// Priority, 0–255, higher first.
+    /// Priority, 1 (low) to 5 (high), as in [`feltkart_model::Revisit`].
     pub priority: u8,
 }
 
@@ -277,6 +229,24 @@ pub struct RevisitRow {
     pub closed_at: Option<NaiveDateTime>,
 }
 
+impl RevisitRow {
+    /// The revisit as the planners take it, with its attempts (oldest first).
+    #[must_use]
+    pub fn to_model(&self, attempts: &[AttemptRow]) -> feltkart_model::Revisit {
+        feltkart_model::Revisit {
+            id: self.id,
+            place: feltkart_model::Place {
+                at: self.revisit.place,
+                vertex: None,
+            },
+            mode: self.revisit.mode,
+            priority: self.revisit.priority,
+            team: self.revisit.team,
+            attempts: attempts.iter().map(|a| a.attempt).collect(),
+        }
+    }
+}
+
 /// A stored attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AttemptRow {
@@ -284,12 +254,8 @@ pub struct AttemptRow {
     pub id: AttemptId,
     /// The revisit.
     pub revisit: RevisitId,
-    /// When, local time.
-    pub at: NaiveDateTime,
-    /// The slot of `at`.
-    pub slot: TimeSlot,
-    /// What happened.
-    pub outcome: Outcome,
+    /// When, its slot and what happened.
+    pub attempt: Attempt,
 }
 
 /// Counts removed by a purge.
@@ -339,19 +305,7 @@ pub(crate) fn year_ok(year: i32) -> bool {
 
 /// The stored name of a slot (`TimeSlot`'s `Display`), without allocating.
 pub(crate) fn slot_str(s: TimeSlot) -> &'static str {
-    const NAMES: [&str; 10] = [
-        "weekday_morning",
-        "weekday_midday",
-        "weekday_afternoon",
-        "weekday_evening",
-        "weekday_night",
-        "weekend_morning",
-        "weekend_midday",
-        "weekend_afternoon",
-        "weekend_evening",
-        "weekend_night",
-    ];
-    NAMES.get(s.index()).copied().unwrap_or("weekday_morning")
+    s.as_str()
 }
 
 pub(crate) fn date(d: NaiveDate) -> String {
@@ -368,15 +322,26 @@ pub(crate) fn parse_ts(s: &str) -> Result<NaiveDateTime> {
 /// # Errors
 /// [`StoreError::Invalid`] naming the input.
 pub fn parse_slot(s: &str) -> Result<TimeSlot> {
-    let bad = || StoreError::invalid("time slot", s, "not weekday_/weekend_ + a day-part");
-    let (w, d) = s.split_once('_').ok_or_else(bad)?;
-    let weekend = match w {
-        "weekday" => false,
-        "weekend" => true,
-        _ => return Err(bad()),
-    };
-    let day_part = DayPart::parse(d).ok_or_else(bad)?;
-    Ok(TimeSlot { day_part, weekend })
+    s.parse()
+        .map_err(|_| StoreError::invalid("time slot", s, "not weekday_/weekend_ + a day-part"))
+}
+
+/// A stored outcome code.
+pub(crate) fn parse_outcome(s: &str) -> Result<feltkart_model::Outcome> {
+    s.parse()
+        .map_err(|_| StoreError::invalid("outcome", s, "not a known outcome code"))
+}
+
+/// A row id as a team id (teams are few; a row id past `u32` is refused, never truncated).
+pub(crate) fn team_id(id: i64) -> Result<TeamId> {
+    u32::try_from(id)
+        .map(TeamId)
+        .map_err(|_| StoreError::invalid("team id", id, "outside 0..2^32"))
+}
+
+/// A revisit id as SQLite's `i64` (an id past `i64::MAX` matches no row).
+pub(crate) fn revisit_i64(id: RevisitId) -> i64 {
+    i64::try_from(id.0).unwrap_or(-1)
 }
 
 /// Check that a `u64` is a valid H3 cell index and return it as SQLite's `i64`.
@@ -419,10 +384,12 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for o in Outcome::ALL {
-            assert_eq!(Outcome::parse(o.as_str()).unwrap(), *o);
+        for o in feltkart_model::Outcome::ALL {
+            assert_eq!(parse_outcome(o.as_str()).unwrap(), o);
         }
-        assert!(Outcome::parse("met Hans").is_err());
+        assert!(parse_outcome("met Hans").is_err());
+        assert_eq!(team_id(7).unwrap(), TeamId(7));
+        assert!(team_id(1 << 40).is_err());
         assert!(now_utc().ends_with('Z'));
         let t = NaiveDate::from_ymd_opt(2026, 3, 4)
             .unwrap()

@@ -5,11 +5,11 @@ use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::sq;
 use crate::types::{
-    Action, Actor, AuditEntry, BatchId, ObjectKind, PlanId, Role, TeamId, User, UserId, WalkId,
-    WalkLog, cell_i64, check_year, date, now_utc, slot_str, ts, year_ok,
+    Action, Actor, AuditEntry, BatchId, ObjectKind, PlanId, Role, User, UserId, WalkId, WalkLog,
+    cell_i64, check_year, date, now_utc, slot_str, team_id, ts, year_ok,
 };
 use chrono::Datelike;
-use feltkart_model::{Observation, SignCode};
+use feltkart_model::{Observation, SignCode, TeamId};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashSet};
 
@@ -54,7 +54,7 @@ pub(crate) fn team_exists(c: &Connection, team: TeamId) -> Result<()> {
         .map_err(sq("look up team"))?;
     found.map(|_| ()).ok_or(StoreError::NotFound {
         kind: "team",
-        id: team.0,
+        id: i64::from(team.0),
     })
 }
 
@@ -88,7 +88,7 @@ impl Store {
             .map_err(sq("create team"))?;
             let id = tx.last_insert_rowid();
             audit(tx, actor, Action::Create, ObjectKind::Team, Some(id))?;
-            Ok(TeamId(id))
+            team_id(id)
         })
     }
 
@@ -177,7 +177,7 @@ impl Store {
                     id: UserId(id),
                     login,
                     role: Role::parse(&role)?,
-                    team: team.map(TeamId),
+                    team: team.map(team_id).transpose()?,
                     disabled,
                 })
             })

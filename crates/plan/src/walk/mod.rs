@@ -45,6 +45,7 @@ mod matrix;
 mod options;
 mod pairs;
 mod problem;
+pub mod request;
 mod search;
 mod solve;
 

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use feltkart_model::{DayPart, LonLat, TimeSlot};
 use feltkart_store::{
     Actor, CellSlotWalk, NewRevisit, Outcome, PurgeCounts, RevisitMode, Store, StoreConfig,
-    StoreError, WalkLog,
+    StoreError, WalkLog, Window,
 };
 use h3o::{LatLng, Resolution};
 
@@ -46,9 +46,12 @@ fn purge_removes_exactly_what_is_older_than_the_retention() {
         team: f.team,
         place,
         cell,
-        window_start: t(2026, 8, 1, 13, 0),
-        window_end: t(2026, 8, 1, 14, 0),
-        mode: RevisitMode::Appointment,
+        mode: RevisitMode::Appointment {
+            window: Window {
+                start: t(2026, 8, 1, 13, 0),
+                end: t(2026, 8, 1, 14, 0),
+            },
+        },
         priority: 1,
     };
     let closed_old = f.store.create_revisit(Actor::System, &r).unwrap();

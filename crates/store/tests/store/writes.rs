@@ -3,7 +3,7 @@ use feltkart_model::{DayPart, TimeSlot};
 use feltkart_model::{LonLat, SignCode};
 use feltkart_store::{
     Action, Actor, CellSlotWalk, NewRevisit, ObjectKind, Outcome, RevisitMode, Role, StoreError,
-    TeamId, WalkLog,
+    TeamId, WalkLog, Window,
 };
 use h3o::{LatLng, Resolution};
 
@@ -169,15 +169,19 @@ fn codes_and_logins_cannot_carry_free_text() {
         .is_err());
 }
 
+fn appointment(start: chrono::NaiveDateTime, end: chrono::NaiveDateTime) -> RevisitMode {
+    RevisitMode::Appointment {
+        window: Window { start, end },
+    }
+}
+
 fn revisit_at(team: TeamId, lat: f64, lon: f64) -> NewRevisit {
     let cell = LatLng::new(lat, lon).unwrap().to_cell(Resolution::Ten);
     NewRevisit {
         team,
         place: LonLat { lon, lat },
         cell: u64::from(cell),
-        window_start: t(2026, 12, 1, 13, 0),
-        window_end: t(2026, 12, 1, 14, 0),
-        mode: RevisitMode::Appointment,
+        mode: appointment(t(2026, 12, 1, 13, 0), t(2026, 12, 1, 14, 0)),
         priority: 3,
     }
 }
@@ -202,19 +206,29 @@ fn revisits_crud_and_attempts() {
             .contains("does not contain")
     );
     let mut bad = r;
-    bad.window_end = bad.window_start;
+    bad.mode = appointment(t(2026, 12, 1, 13, 0), t(2026, 12, 1, 13, 0));
     assert!(f.store.create_revisit(Actor::System, &bad).is_err());
+    let mut bad = r;
+    bad.priority = 0;
+    let e = f.store.create_revisit(Actor::System, &bad).unwrap_err();
+    assert!(e.to_string().contains("priority"), "{e}");
 
     // Reschedule: no answer, try again at another time of day.
     f.store
         .record_attempt(Actor::System, id, t(2026, 12, 1, 13, 10), Outcome::NoAnswer)
         .unwrap();
     let mut again = r;
-    again.mode = RevisitMode::Retry;
-    again.window_start = t(2026, 12, 3, 18, 0);
-    again.window_end = t(2026, 12, 3, 20, 0);
+    again.mode = RevisitMode::Search {
+        due: day(2026, 12, 8),
+    };
     f.store.update_revisit(Actor::System, id, &again).unwrap();
-    assert_eq!(f.store.open_revisits(f.team).unwrap()[0].revisit, again);
+    let open = f.store.open_revisits(f.team).unwrap();
+    assert_eq!(open[0].revisit, again);
+    // The planners' type, with the attempts so far.
+    let model = open[0].to_model(&f.store.attempts(id).unwrap());
+    assert_eq!(model.id, id);
+    assert_eq!(model.failed_tries(), 1);
+    model.validate(t(2026, 12, 2, 9, 0)).unwrap();
 
     // A closing outcome closes it.
     f.store
@@ -223,7 +237,7 @@ fn revisits_crud_and_attempts() {
     let attempts = f.store.attempts(id).unwrap();
     assert_eq!(attempts.len(), 2);
     assert_eq!(
-        attempts[1].slot,
+        attempts[1].attempt.slot,
         TimeSlot {
             day_part: DayPart::Evening,
             weekend: false

@@ -1,0 +1,73 @@
+//! Extractors whose rejections are the API's JSON errors (axum's defaults answer plain text),
+//! and the shared parsers of query values (bounding boxes, coordinates).
+
+use crate::error::{ApiError, ApiResult};
+use axum::extract::FromRequest;
+use axum::extract::FromRequestParts;
+use axum::response::{IntoResponse, Response};
+use feltkart_model::LonLat;
+use serde::Serialize;
+
+/// A JSON body; bad JSON, wrong types, unknown fields and wrong content types are 4xx JSON
+/// errors. As a response, JSON.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Query parameters, rejected as 400 JSON errors.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// Path parameters, rejected as 400 JSON errors.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Parse `w,s,e,n` in degrees: four finite numbers, longitudes in [-180, 180], latitudes in
+/// [-90, 90], west < east and south < north.
+///
+/// # Errors
+/// 400 naming the value and what is wrong with it.
+pub fn parse_bbox(s: &str) -> ApiResult<[f64; 4]> {
+    let bad = |why: &str| ApiError::bad_request(format!("bbox `{s}`: {why}"));
+    let parts: Vec<&str> = s.split(',').collect();
+    if parts.len() != 4 {
+        return Err(bad("must be four numbers w,s,e,n"));
+    }
+    let mut v = [0.0; 4];
+    for (slot, p) in v.iter_mut().zip(&parts) {
+        *slot = p
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| bad(&format!("`{p}` is not a number")))?;
+    }
+    let [w, so, e, n] = v;
+    if !(-180.0..=180.0).contains(&w) || !(-180.0..=180.0).contains(&e) {
+        return Err(bad("longitudes must be within -180..180"));
+    }
+    if !(-90.0..=90.0).contains(&so) || !(-90.0..=90.0).contains(&n) {
+        return Err(bad("latitudes must be within -90..90"));
+    }
+    if w >= e || so >= n {
+        return Err(bad("west must be less than east and south less than north"));
+    }
+    Ok(v)
+}
+
+/// A `[lon, lat]` pair as a checked position.
+///
+/// # Errors
+/// 400 naming the field.
+pub fn lonlat(what: &str, p: [f64; 2]) -> ApiResult<LonLat> {
+    LonLat::new(p[0], p[1])
+        .map_err(|e| ApiError::bad_request(format!("{what} [{}, {}]: {e}", p[0], p[1])))
+}

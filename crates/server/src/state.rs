@@ -1,0 +1,239 @@
+//! The server's shared state: the engine, a small pool of store connections (one SQLite
+//! connection per blocking thread), the group-committing observation writer, the login limiter,
+//! planned walks kept for download, and the settings.
+
+use crate::auth::{LoginLimiter, LoginLimits};
+use crate::engine::Engine;
+use crate::error::{ApiError, ApiResult};
+use feltkart_store::batch::{BatchHandle, BatchWriter, BatchWriterConfig};
+use feltkart_store::{Store, StoreConfig, StoreError, TeamId};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Server settings.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Address to listen on (default 127.0.0.1:8080).
+    pub listen: SocketAddr,
+    /// The viewer's static files.
+    pub web_dir: PathBuf,
+    /// Largest request body, bytes (default 1 MiB).
+    pub body_limit: usize,
+    /// Time a request may take before it is answered 408/503 (default 30 s).
+    pub timeout: Duration,
+    /// Requests served at once; more are shed with 503 (default 64).
+    pub concurrency: usize,
+    /// How long a login token lives (default 12 h, one working day).
+    pub token_ttl: Duration,
+    /// Failed-login limits.
+    pub login_limits: LoginLimits,
+    /// Allow cross-origin requests from any origin (default off).
+    pub cors_any: bool,
+    /// The municipality's UTC offset (default +01:00).
+    pub utc_offset: chrono::FixedOffset,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            web_dir: PathBuf::from("web"),
+            body_limit: 1 << 20,
+            timeout: Duration::from_secs(30),
+            concurrency: 64,
+            token_ttl: Duration::from_secs(12 * 3600),
+            login_limits: LoginLimits::default(),
+            cors_any: false,
+            utc_offset: chrono::FixedOffset::east_opt(3600)
+                .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc)),
+        }
+    }
+}
+
+/// A pool of store connections used from blocking threads.
+#[derive(Debug)]
+pub struct StorePool {
+    path: PathBuf,
+    config: StoreConfig,
+    idle: Mutex<Vec<Store>>,
+}
+
+impl StorePool {
+    /// A pool for the store file at `path` (opened once here to create and migrate it).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot be opened.
+    pub fn open(path: PathBuf, config: StoreConfig) -> Result<Self, StoreError> {
+        let first = Store::open(&path, config.clone())?;
+        Ok(Self {
+            path,
+            config,
+            idle: Mutex::new(vec![first]),
+        })
+    }
+
+    /// The store file.
+    #[must_use]
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The store settings.
+    #[must_use]
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    fn take(&self) -> Result<Store, StoreError> {
+        let pooled = self.idle.lock().ok().and_then(|mut v| v.pop());
+        match pooled {
+            Some(s) => Ok(s),
+            None => Store::open(&self.path, self.config.clone()),
+        }
+    }
+
+    fn put(&self, s: Store) {
+        if let Ok(mut v) = self.idle.lock()
+            && v.len() < 16
+        {
+            v.push(s);
+        }
+    }
+}
+
+/// A handle on the pool that runs store calls on tokio's blocking threads.
+#[derive(Clone, Debug)]
+pub struct StoreRunner(Arc<StorePool>);
+
+impl StoreRunner {
+    /// Run `f` with a store connection on a blocking thread.
+    ///
+    /// # Errors
+    /// What `f` returns, or an internal error if the thread fails.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let pool = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || {
+            let mut s = pool.take()?;
+            let r = f(&mut s);
+            pool.put(s);
+            r
+        })
+        .await?
+    }
+}
+
+/// A planned walk kept for its GPX download.
+#[derive(Clone, Debug)]
+pub struct StoredWalkPlan {
+    /// The team it was planned for, if any (field users of that team may download it).
+    pub team: Option<TeamId>,
+    /// GPX per walk.
+    pub gpx: Vec<String>,
+}
+
+/// How many planned walks are kept for download.
+const KEPT_PLANS: usize = 512;
+
+/// Everything the handlers share.
+pub struct Shared {
+    /// The engine.
+    pub engine: Arc<Engine>,
+    /// Store connections.
+    pub store: StoreRunner,
+    /// The group-committing writer for observations and walks.
+    pub batch: BatchHandle,
+    /// The writer itself, shut down (drained) when the server stops.
+    pub writer: Mutex<Option<BatchWriter>>,
+    /// Failed-login limiter.
+    pub limiter: LoginLimiter,
+    /// Settings.
+    pub config: ServerConfig,
+    /// Planned walks by plan id (the newest [`KEPT_PLANS`]).
+    pub walk_plans: Mutex<BTreeMap<i64, StoredWalkPlan>>,
+}
+
+/// The state handed to [`crate::app`].
+#[derive(Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+impl AppState {
+    /// State for an engine and a store file.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot be opened or its writer started.
+    pub fn new(
+        engine: Arc<Engine>,
+        store_path: PathBuf,
+        store_config: StoreConfig,
+        config: ServerConfig,
+    ) -> Result<Self, StoreError> {
+        let pool = StorePool::open(store_path.clone(), store_config.clone())?;
+        let writer = BatchWriter::spawn(&store_path, store_config, BatchWriterConfig::default())?;
+        let batch = writer.handle().ok_or(StoreError::WriterGone {
+            path: store_path.clone(),
+        })?;
+        Ok(Self(Arc::new(Shared {
+            engine,
+            store: StoreRunner(Arc::new(pool)),
+            batch,
+            writer: Mutex::new(Some(writer)),
+            limiter: LoginLimiter::new(config.login_limits),
+            config,
+            walk_plans: Mutex::new(BTreeMap::new()),
+        })))
+    }
+
+    /// The store runner.
+    #[must_use]
+    pub fn store(&self) -> &StoreRunner {
+        &self.0.store
+    }
+
+    /// The engine.
+    #[must_use]
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
+    }
+
+    /// Keep a planned walk for download.
+    pub fn keep_walk_plan(&self, id: i64, plan: StoredWalkPlan) {
+        if let Ok(mut m) = self.0.walk_plans.lock() {
+            m.insert(id, plan);
+            while m.len() > KEPT_PLANS {
+                m.pop_first();
+            }
+        }
+    }
+
+    /// A kept planned walk.
+    ///
+    /// # Errors
+    /// 404 when it is not (or no longer) kept.
+    pub fn walk_plan(&self, id: i64) -> ApiResult<StoredWalkPlan> {
+        self.0
+            .walk_plans
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+            .ok_or_else(|| ApiError::not_found(format!("walk plan {id} is not kept; plan again")))
+    }
+
+    /// Stop the writer after the last request: every queued observation is committed first.
+    pub fn shutdown(&self) {
+        let writer = self.0.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(w) = writer {
+            let stats = w.shutdown();
+            tracing::info!(
+                requests = stats.requests,
+                commits = stats.commits,
+                "store writer stopped"
+            );
+        }
+    }
+}
