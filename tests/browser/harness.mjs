@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(process.env.PLAYWRIGHT_DIR ? `${process.env.PLAYWRIGHT_DIR}/` : `${ROOT}/target/browser-tests/`);
+const require = createRequire(`${path.resolve(process.env.PLAYWRIGHT_DIR || path.join(ROOT, 'target/browser-tests'))}/`);
 const { chromium } = require('playwright-core');
 
 export const BASE = process.env.FELTKART_URL || 'http://127.0.0.1:8080';

@@ -11,7 +11,6 @@ test('planner: heatmap by profile, cell explanation, districts, a planned walk o
   try {
     const { page } = b;
     const firstCells = page.waitForResponse(isApi('/cells'));
-    const districtsRes = page.waitForResponse(isApi('/districts'));
     await login(page, 'planner');
     await firstCells;
     await assertMapDrawn(page);
@@ -22,6 +21,7 @@ test('planner: heatmap by profile, cell explanation, districts, a planned walk o
     const profile = page.getByLabel('Target group (profile)');
     const options = await profile.locator('option').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(options.length >= 2, `two profiles at least, got ${options}`);
+    const districtsRes = page.waitForResponse((r) => isApi('/districts')(r) && new URL(r.url()).searchParams.get('profile') === options[1]);
     const cellsAgain = page.waitForResponse((r) => isApi('/cells')(r) && new URL(r.url()).searchParams.get('profile') === options[1]);
     await profile.selectOption(options[1]);
     const fc = await (await cellsAgain).json();

@@ -2,7 +2,7 @@
 // ranked districts with partners and channels (choose the priority districts), and planning
 // a walk at a chosen time of day, drawn on the map with its walk sheet.
 
-import { get, post, bboxParam, download } from './api.js';
+import { get, post, bboxParam, download, ApiError } from './api.js';
 import { el, field, select, guarded, act, inline, intIn, hint, fmtKm, fmtTime, rfc3339 } from './ui.js';
 import { overlay, clearOverlay, fitTo, marker } from './map.js';
 import { scoreLegend, SCORE_COLOR } from './legend.js';
@@ -43,14 +43,28 @@ export async function mount(panel, { map }) {
   let districtList = [];
   const selectedLayers = [{ id: 'selected-cell', type: 'line', paint: { 'line-color': '#0d47a1', 'line-width': 3 } }];
   const explainCell = (feature) => {
+    if (coarse) {
+      hint('Zoom in to see how a cell’s score was made.');
+      return undefined;
+    }
     overlay('selected', { type: 'FeatureCollection', features: [feature] }, selectedLayers);
     return act(() => showExplanation(explain, feature.properties.h3, profileSel.input.value));
   };
 
+  // Cells at the atlas's resolution, whose scores are explained; when the view holds too many
+  // for one answer, the coarser display cells (res 9), which are drawn but not explained.
+  let coarse = false;
   const loadCells = async () => {
-    const profile = profileSel.input.value;
-    const fc = await get(`/cells?bbox=${bboxParam(map.getBounds())}&res=9&profile=${encodeURIComponent(profile)}`,
-      'Loading the cell scores');
+    const q = `/cells?bbox=${bboxParam(map.getBounds())}&profile=${encodeURIComponent(profileSel.input.value)}`;
+    let fc;
+    try {
+      fc = await get(q, 'Loading the cell scores');
+      coarse = false;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 400)) throw e;
+      fc = await get(`${q}&res=9`, 'Loading the cell scores');
+      coarse = true;
+    }
     overlay('cells', fc, cellLayers);
     hint((fc.features || []).length ? '' : 'No scored cells in this part of the map for this profile.');
     renderTop(top, fc.features || [], explainCell);
