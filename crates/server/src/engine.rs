@@ -82,6 +82,8 @@ pub struct Engine {
     pub profiles: Vec<ProfileScores>,
     /// Snap index of the graph.
     pub snap: SnapIndex,
+    /// Adjacency of the graph (for day routes).
+    pub adjacency: feltkart_graph::Adjacency,
 }
 
 fn centre(cell: CellIndex) -> (f64, f64) {
@@ -213,6 +215,7 @@ impl Engine {
             });
         }
         let snap = atlas.graph.snap_index();
+        let adjacency = atlas.graph.adjacency();
         Ok(Self {
             atlas,
             checksum,
@@ -222,6 +225,7 @@ impl Engine {
             layers,
             profiles,
             snap,
+            adjacency,
         })
     }
 

@@ -133,7 +133,9 @@ impl From<PathRejection> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Invalid { .. } => Self::bad_request(e.to_string()),
+            StoreError::Invalid { .. } | StoreError::UnknownSignCode { .. } => {
+                Self::bad_request(e.to_string())
+            }
             StoreError::NotFound { .. } => Self::not_found(e.to_string()),
             StoreError::Busy { .. } => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 description, generated from the routes' annotations.
 
-use crate::routes::{map, meta, session, walk};
+use crate::routes::{admin, coverage, day, field, map, meta, revisits, session, walk};
 use crate::state::AppState;
 use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
@@ -46,6 +46,26 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(map::basemap))
         .routes(routes!(walk::plan_walk))
         .routes(routes!(walk::walk_gpx))
+        .routes(routes!(day::plan))
+        .routes(routes!(day::today))
+        .routes(routes!(day::rota))
+        .routes(routes!(field::codes))
+        .routes(routes!(revisits::list, revisits::create))
+        .routes(routes!(
+            revisits::get_one,
+            revisits::update,
+            revisits::delete
+        ))
+        .routes(routes!(revisits::attempt))
+        .routes(routes!(field::observe))
+        .routes(routes!(field::count))
+        .routes(routes!(field::log_walk))
+        .routes(routes!(field::planned_done))
+        .routes(routes!(coverage::coverage))
+        .routes(routes!(coverage::team_figures))
+        .routes(routes!(coverage::gaps))
+        .routes(routes!(admin::teams, admin::create_team))
+        .routes(routes!(admin::create_user))
 }
 
 /// The OpenAPI document, pretty JSON (what `docs/openapi.json` holds).

@@ -5,6 +5,7 @@
 use crate::auth::{LoginLimiter, LoginLimits};
 use crate::engine::Engine;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::day::DayPlanOut;
 use feltkart_store::batch::{BatchHandle, BatchWriter, BatchWriterConfig};
 use feltkart_store::{Store, StoreConfig, StoreError, TeamId};
 use std::collections::BTreeMap;
@@ -156,6 +157,8 @@ pub struct Shared {
     pub config: ServerConfig,
     /// Planned walks by plan id (the newest [`KEPT_PLANS`]).
     pub walk_plans: Mutex<BTreeMap<i64, StoredWalkPlan>>,
+    /// Planned days by plan id (the newest [`KEPT_PLANS`]).
+    pub day_plans: Mutex<BTreeMap<i64, DayPlanOut>>,
 }
 
 /// The state handed to [`crate::app`].
@@ -174,6 +177,16 @@ impl AppState {
         config: ServerConfig,
     ) -> Result<Self, StoreError> {
         let pool = StorePool::open(store_path.clone(), store_config.clone())?;
+        let codes = feltkart_store::CodeList::builtin().map_err(|e| StoreError::Invalid {
+            what: "data/signs.toml",
+            value: e.to_string(),
+            why: "the shipped code list is broken",
+        })?;
+        if let Ok(mut idle) = pool.idle.lock()
+            && let Some(s) = idle.first_mut()
+        {
+            s.set_sign_codes(feltkart_store::Actor::System, &codes.sign_codes())?;
+        }
         let writer = BatchWriter::spawn(&store_path, store_config, BatchWriterConfig::default())?;
         let batch = writer.handle().ok_or(StoreError::WriterGone {
             path: store_path.clone(),
@@ -186,6 +199,7 @@ impl AppState {
             limiter: LoginLimiter::new(config.login_limits),
             config,
             walk_plans: Mutex::new(BTreeMap::new()),
+            day_plans: Mutex::new(BTreeMap::new()),
         })))
     }
 
@@ -222,6 +236,26 @@ impl AppState {
             .ok()
             .and_then(|m| m.get(&id).cloned())
             .ok_or_else(|| ApiError::not_found(format!("walk plan {id} is not kept; plan again")))
+    }
+
+    /// Keep a planned day for its team's field users.
+    pub fn keep_day_plan(&self, plan: DayPlanOut) {
+        if let Ok(mut m) = self.0.day_plans.lock() {
+            m.insert(plan.id, plan);
+            while m.len() > KEPT_PLANS {
+                m.pop_first();
+            }
+        }
+    }
+
+    /// The newest day plan for `team` on `date`.
+    #[must_use]
+    pub fn day_plan(&self, team: u32, date: &str) -> Option<DayPlanOut> {
+        let m = self.0.day_plans.lock().ok()?;
+        m.values()
+            .rev()
+            .find(|p| p.team == team && p.date == date)
+            .cloned()
     }
 
     /// Stop the writer after the last request: every queued observation is committed first.

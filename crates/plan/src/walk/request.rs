@@ -149,8 +149,16 @@ pub enum RequestError {
     Walk(#[from] WalkError),
 }
 
-/// The vertex nearest to `p` on the walking graph, or an error naming how far the street is.
-fn snap(c: &WalkContext<'_>, p: LonLat, what: &'static str) -> Result<NodeIndex, RequestError> {
+/// The vertex nearest to `p` on the walking graph, or an error naming how far the street is
+/// (`what` is `start` or `end`).
+///
+/// # Errors
+/// [`RequestError::Disconnected`], [`RequestError::TooFar`], [`RequestError::NoStreets`].
+pub fn snap_vertex(
+    c: &WalkContext<'_>,
+    p: LonLat,
+    what: &'static str,
+) -> Result<NodeIndex, RequestError> {
     let g = &c.graph.graph;
     let hit = c.index.nearest(g, p).ok_or(RequestError::NoStreets)?;
     let stranded = c
@@ -315,9 +323,9 @@ pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, Re
     let starts: Vec<NodeIndex> = r
         .starts
         .iter()
-        .map(|&p| snap(c, p, "start"))
+        .map(|&p| snap_vertex(c, p, "start"))
         .collect::<Result<_, _>>()?;
-    let end = r.end.map(|e| snap(c, e, "end")).transpose()?;
+    let end = r.end.map(|e| snap_vertex(c, e, "end")).transpose()?;
     let candidates = if r.dwell_minutes > 0 {
         dwell_candidates(c, &by_cell, res, f64::from(r.dwell_minutes) * 60.0)
     } else {
