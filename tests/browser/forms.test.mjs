@@ -95,7 +95,7 @@ test('planner: out-of-range and empty walk input is refused inline; a server err
   }
 });
 
-test('empty states: no profiles, no route today, no gaps are said in words', async () => {
+test('empty states: no profiles, no route today, no teams or coverage are said in words', async () => {
   const b = await open();
   try {
     const { page } = b;
@@ -113,11 +113,13 @@ test('empty states: no profiles, no route today, no gaps are said in words', asy
     await page.getByText('No route is planned for your team today.').waitFor();
     await page.getByRole('button', { name: 'Log out' }).click();
 
-    await page.route('**/api/gaps?*', empty([]));
     await page.route('**/api/coverage/teams?*', empty([]));
+    await page.route('**/api/coverage?*', empty({ type: 'FeatureCollection', features: [] }));
     await login(page, 'leader');
-    await page.getByText('No gaps: every priority area was covered in every day-part.').waitFor();
     await page.getByText('No team has logged walks in these days.').waitFor();
+    await page.getByText(/^No covered cells in all day-parts/).waitFor();
+    await page.getByLabel('Day-part', { exact: true }).selectOption({ index: 1 });
+    await page.getByText('No team to list gaps for.').waitFor();
   } finally {
     await b.close();
   }

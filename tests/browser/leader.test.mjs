@@ -11,27 +11,38 @@ test('leader: coverage by day-part, the chart follows the slot, teams and gaps',
   try {
     const { page } = b;
     const teamsRes = page.waitForResponse(isApi('/coverage/teams'));
-    const gapsRes = page.waitForResponse(isApi('/gaps'));
     await login(page, 'leader');
     const teams = await (await teamsRes).json();
-    const gaps = await (await gapsRes).json();
-    const teamList = Array.isArray(teams) ? teams : teams.teams;
-    const gapList = Array.isArray(gaps) ? gaps : gaps.gaps;
+    const teamList = teams;
     await assertMapDrawn(page);
 
     const cards = page.locator('#teams .team');
     await cards.first().waitFor();
     assert.equal(await cards.count(), teamList.length);
     assert.match(await cards.first().textContent(), /guideline 30 %/);
-    assert.equal(await page.locator('#gap-list li').count(), gapList.length);
+    await page.getByText('Choose a day-part to list the priority cells it leaves uncovered.').waitFor();
 
     // Switch the day-part: the coverage is asked for that slot and the chart marks it.
     const slot = page.getByLabel('Day-part', { exact: true });
     const code = await slot.locator('option').nth(2).getAttribute('value');
     const name = await slot.locator('option').nth(2).textContent();
     const coverage = page.waitForResponse((r) => isApi('/coverage')(r) && new URL(r.url()).searchParams.get('slot') === code);
+    const gapAnswers = teamList.map((t) => page.waitForResponse((r) => isApi('/gaps')(r)
+      && new URL(r.url()).searchParams.get('team') === String(t.team)));
     await slot.selectOption(code);
     await coverage;
+
+    // The gap list of each team for that day-part on weekdays: the server's list, or its refusal.
+    for (const [i, answer] of (await Promise.all(gapAnswers)).entries()) {
+      assert.equal(new URL(answer.url()).searchParams.get('slot'), `weekday_${code}`);
+      const body = await answer.json();
+      if (answer.ok()) {
+        await page.locator('#gaps').getByText(body.length ? `Cell ${body[0].h3}` : 'No gaps').first().waitFor();
+        assert.equal(await page.locator(`#gaps ul[data-team="${teamList[i].team}"] li`).count(), body.length);
+      } else {
+        await page.locator('#gaps').getByText(body.error.message).first().waitFor();
+      }
+    }
     await page.locator('#cov-summary').getByText(new RegExp(name)).waitFor();
     const marked = page.locator(`#teams svg.chart rect.selected[data-code="${code}"]`);
     assert.equal(await marked.count(), teamList.length, 'each team chart marks the chosen day-part');
@@ -56,18 +67,13 @@ test('leader: coverage by day-part, the chart follows the slot, teams and gaps',
   }
 });
 
-test('admin: one account switches between the planner, field and leader views', async () => {
+test('admin: the base map and a note, no planner or leader data', async () => {
   const b = await open();
   try {
     const { page } = b;
     await login(page, 'admin');
-    const view = page.getByLabel('View', { exact: true });
-    await view.waitFor();
-    assert.equal(await view.inputValue(), 'planner');
-    await page.locator('#profile').waitFor();
-    await view.selectOption('leader');
-    await page.locator('#cov-form').waitFor();
-    assert.equal(await page.locator('#profile').count(), 0, 'the planner view is gone');
+    await page.getByText('Administrators manage users and teams.').waitFor();
+    assert.equal(await page.locator('#profile, #cov-form, #today').count(), 0);
     await assertMapDrawn(page);
   } finally {
     await b.close();

@@ -31,6 +31,7 @@ const CODES = {
   ],
   day_parts: [
     { code: 'morning', labels: L('Morgen', 'Morgen', 'Morning') },
+    { code: 'midday', labels: L('Middag', 'Midt på dagen', 'Midday') },
     { code: 'afternoon', labels: L('Eftermiddag', 'Ettermiddag', 'Afternoon') },
     { code: 'evening', labels: L('Aften', 'Kveld', 'Evening') },
     { code: 'night', labels: L('Nat', 'Natt', 'Night') },
@@ -98,29 +99,36 @@ function walk(body) {
 }
 
 const today = {
-  id: 'd1', date: '2026-11-24', length_m: 2300, minutes: 95,
-  geojson: fc([{ type: 'Feature', geometry: { type: 'LineString', coordinates: [[7.418, 43.731], [7.423, 43.733], [7.428, 43.737], [7.425, 43.742]] }, properties: {} }]),
-  stops: [
-    { revisit: 11, name: 'Revisit 1', lon: 7.423, lat: 43.733, arrive: '2026-11-24T13:05:00+01:00', window: { start: '13:00', end: '13:30' } },
-    { revisit: 12, name: 'Revisit 2', lon: 7.425, lat: 43.742, arrive: '2026-11-24T14:10:00+01:00' },
-  ],
-  unreachable: [],
+  id: 5, team: 1, date: '2026-11-24',
+  route: {
+    geojson: fc([{ type: 'Feature', geometry: { type: 'LineString', coordinates: [[7.418, 43.731], [7.423, 43.733], [7.428, 43.737], [7.425, 43.742]] }, properties: { length_m: 2300, walk_s: 1900 } }]),
+    stops: [
+      { revisit: 11, appointment: true, arrive: '2026-11-24T13:05:00', start: '2026-11-24T13:05:00', depart: '2026-11-24T13:15:00', lon: 7.423, lat: 43.733 },
+      { revisit: 12, appointment: false, arrive: '2026-11-24T14:10:00', start: '2026-11-24T14:10:00', depart: '2026-11-24T14:20:00', lon: 7.425, lat: 43.742 },
+    ],
+    back: '2026-11-24T15:00:00',
+    travel_s: 1900,
+    unreachable: [],
+  },
 };
 
 const TEAMS = [
-  { team: 1, name: 'Team Nord', outdoor_hours: 41.5, contracted_hours: 148, slot_diversity: 0.72,
-    priority_coverage: { morning: 0.2, afternoon: 0.55, evening: 0.8, night: 0.05 } },
-  { team: 2, name: 'Team Syd', outdoor_hours: 50, contracted_hours: 148, slot_diversity: 0.4,
-    priority_coverage: { morning: 0.6, afternoon: 0.3, evening: 0.1, night: 0 } },
+  { team: 1, code: 'nord', outdoor_hours: 41.5, contracted_hours: 148, outdoor_share: 0.28, guideline: 0.3, slot_diversity: 0.72,
+    priority_coverage: { morning: 0.2, midday: 0.3, afternoon: 0.55, evening: 0.8, night: 0.05 } },
+  { team: 2, code: 'syd', outdoor_hours: 50, contracted_hours: 148, outdoor_share: 0.34, guideline: 0.3, slot_diversity: 0.4,
+    priority_coverage: { morning: 0.6, midday: 0.2, afternoon: 0.3, evening: 0.1, night: 0 } },
 ];
-const GAPS = [{ district: 4, name: 'Moneghetti', day_parts: ['morning', 'night'], days_since: 12 }];
+const GAPS = [
+  { h3: '8a3969a4009ffff', priority: 72, minutes: 10, visits: 1, deficit: 0.67 },
+  { h3: '8a3969a400b7fff', priority: 64, minutes: 0, visits: 0, deficit: 1 },
+];
 
 function route(method, url, user, body) {
   const p = url.pathname;
   const q = url.searchParams;
   const need = (...roles) => {
     if (!user) throw [401, 'unauthorized', 'log in first'];
-    if (!roles.includes(user.role) && user.role !== 'admin') throw [403, 'forbidden', `the ${user.role} role may not do this`];
+    if (!roles.includes(user.role)) throw [403, 'forbidden', `the ${user.role} role may not do this`];
   };
   if (method === 'GET' && p === '/api/health') return { status: 'ok', version: 'mock', atlas: { name: 'monaco', bbox: BBOX } };
   if (method === 'POST' && p === '/api/login') {
@@ -130,7 +138,7 @@ function route(method, url, user, body) {
     sessions.set(token, { login: body.login, role: u.role, team: u.team });
     return { token, role: u.role, team: u.team, expires_at: '2026-12-31T00:00:00Z' };
   }
-  need('planner', 'field', 'leader');
+  need('planner', 'field', 'leader', 'admin');
   if (method === 'POST' && p === '/api/logout') return {};
   if (method === 'GET' && p === '/api/me') return user;
   if (method === 'GET' && p === '/api/codes') return CODES;
@@ -170,7 +178,12 @@ function route(method, url, user, body) {
   if (method === 'GET' && p === '/api/observations/count') { need('field'); return { team: Number(q.get('team')), count: observations }; }
   if (method === 'GET' && p === '/api/coverage') { need('leader', 'planner'); return cells(q.get('slot') || 'all', true); }
   if (method === 'GET' && p === '/api/coverage/teams') { need('leader', 'planner'); return TEAMS; }
-  if (method === 'GET' && p === '/api/gaps') { need('leader', 'planner'); return GAPS; }
+  if (method === 'GET' && p === '/api/gaps') {
+    need('leader', 'planner');
+    if (!q.get('team')) throw [400, 'bad_request', 'give team=ID'];
+    if (!/^week(day|end)_(morning|midday|afternoon|evening|night)$/.test(q.get('slot') || '')) throw [400, 'bad_request', `slot \`${q.get('slot')}\`: not weekday_/weekend_ + a day-part`];
+    return q.get('team') === '1' ? GAPS : [];
+  }
   throw [404, 'not_found', `no route ${method} ${p}`];
 }
 

@@ -28,12 +28,15 @@ async function loadToday(section, me) {
     if (e instanceof ApiError && e.status === 404) today = null;
     else throw e;
   }
-  const stops = today && today.stops ? today.stops : [];
+  // The day plan holds its route: stops (revisit, arrive, lon, lat), the legs as GeoJSON,
+  // the time back and the revisits that did not fit.
+  const route = today ? today.route || today : null;
+  const stops = route && route.stops ? route.stops : [];
   if (!today || !stops.length) {
     section.append(el('p', { class: 'empty' }, 'No route is planned for your team today.'));
     return;
   }
-  const features = [...((today.geojson && today.geojson.features) || [])];
+  const features = [...((route.geojson && route.geojson.features) || [])];
   stops.forEach((s, i) => features.push({
     type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { stop: i + 1 },
   }));
@@ -53,8 +56,11 @@ async function loadToday(section, me) {
       throw e;
     }
   }));
-  const summary = [today.length_m ? fmtKm(today.length_m) : null, today.minutes ? `${Math.round(today.minutes)} min` : null]
-    .filter(Boolean).join(', ');
+  const summary = [
+    route.length_m ? fmtKm(route.length_m) : null,
+    route.travel_s != null ? `${Math.round(route.travel_s / 60)} min walking` : null,
+    route.back ? `back at ${fmtTime(route.back)}` : null,
+  ].filter(Boolean).join(', ');
   section.append(...[
     summary ? el('p', { class: 'muted' }, summary) : null,
     el('a', {
@@ -66,18 +72,20 @@ async function loadToday(section, me) {
       },
     }, 'Download GPX'),
     el('ol', { class: 'stops', id: 'stops' }, stops.map((s, i) => stopItem(s, i))),
-    (today.unreachable || []).length
-      ? el('p', { class: 'warn' }, `${today.unreachable.length} revisit(s) could not be fitted into today’s route.`)
+    (route.unreachable || []).length
+      ? el('p', { class: 'warn' }, `${route.unreachable.length} revisit(s) could not be fitted into today’s route.`)
       : null,
     done, doneMsg,
   ].filter(Boolean));
 }
 
 function stopItem(stop, i) {
-  const window = stop.window ? ` (promised ${fmtTime(stop.window.start)}–${fmtTime(stop.window.end)})` : '';
-  const li = el('li', { class: 'stop' },
-    el('p', {}, el('strong', {}, fmtTime(stop.arrive || stop.time)), ` ${stop.name || `Stop ${i + 1}`}${window}`));
   const revisit = stop.revisit ?? stop.revisit_id;
+  const promised = stop.window ? ` (promised ${fmtTime(stop.window.start)}–${fmtTime(stop.window.end)})`
+    : stop.appointment ? ' (promised time)' : '';
+  const name = stop.name || (revisit != null ? `Revisit ${revisit}` : `Stop ${i + 1}`);
+  const li = el('li', { class: 'stop' },
+    el('p', {}, el('strong', {}, fmtTime(stop.arrive || stop.time)), ` ${name}${promised}`));
   if (revisit == null) return li;
   const outcome = field(`outcome-${i}`, 'Outcome', el('select'));
   const fill = () => fillCodeSelect(outcome.input, 'outcomes', { blank: 'Choose an outcome' });

@@ -3,7 +3,7 @@
 // team, and the gap list. The server sends aggregates only; cells under its privacy threshold
 // are not sent at all.
 
-import { get } from './api.js';
+import { get, ApiError } from './api.js';
 import { el, field, guarded, act, inline, hint, fmtPct, isoDate } from './ui.js';
 import { overlay } from './map.js';
 import { dayParts, label, onLangChange, fillCodeSelect } from './codes.js';
@@ -19,8 +19,10 @@ export async function mount(panel, { map }) {
   const slot = field('cov-slot', 'Day-part', el('select'));
   const fillSlots = () => fillCodeSelect(slot.input, 'day_parts', { blank: 'All day-parts' });
   fillSlots();
+  const week = field('cov-week', 'Days', el('select', {},
+    el('option', { value: 'weekday' }, 'Weekdays'), el('option', { value: 'weekend' }, 'Weekends')));
   const show = el('button', { type: 'submit', id: 'cov-show' }, 'Show coverage');
-  const form = el('form', { id: 'cov-form', novalidate: true }, from.wrap, to.wrap, slot.wrap, show);
+  const form = el('form', { id: 'cov-form', novalidate: true }, from.wrap, to.wrap, slot.wrap, week.wrap, show);
   const summary = el('p', { id: 'cov-summary', 'aria-live': 'polite' });
   const teams = el('section', { id: 'teams', class: 'card' }, el('h2', {}, 'Teams'));
   const gaps = el('section', { id: 'gaps', class: 'card' }, el('h2', {}, 'Gaps'));
@@ -34,7 +36,15 @@ export async function mount(panel, { map }) {
     { id: 'coverage-line', type: 'line', paint: { 'line-color': '#ffffff', 'line-width': 0.3 } },
   ];
   let teamData = [];
-  let gapData = [];
+  // The gap list is per team, slot and profile; leaders may not list the profiles, and then
+  // the server's default profile is used.
+  let profile = null;
+  try {
+    const ps = await get('/profiles', 'Loading the profiles');
+    profile = ps.length ? ps[0].key : null;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 403)) throw e;
+  }
 
   const range = () => {
     const a = from.input.value;
@@ -66,9 +76,31 @@ export async function mount(panel, { map }) {
     hint(n ? '' : 'No coverage to show for this choice.');
   };
 
-  const renderAll = () => {
+  const loadGaps = async (q) => {
+    gaps.replaceChildren(el('h2', {}, 'Gaps'));
+    if (!slot.input.value) {
+      gaps.append(el('p', { class: 'empty' }, 'Choose a day-part to list the priority cells it leaves uncovered.'));
+      return;
+    }
+    if (!teamData.length) {
+      gaps.append(el('p', { class: 'empty' }, 'No team to list gaps for.'));
+      return;
+    }
+    const s = `${week.input.value}_${slot.input.value}`;
+    const p = profile ? `&profile=${encodeURIComponent(profile)}` : '';
+    const lists = await Promise.all(teamData.map(async (t) => {
+      try {
+        return { t, gaps: await get(`/gaps?${q}&team=${t.team}&slot=${s}${p}&limit=10`, `Loading the gaps of team ${t.code ?? t.team}`) };
+      } catch (e) {
+        return { t, error: e.message };
+      }
+    }));
+    renderGaps(gaps, lists, label('day_parts', slot.input.value), week.input.value);
+  };
+
+  const renderAll = (q) => {
     renderTeams(teams, teamData, slot.input.value);
-    renderGaps(gaps, gapData);
+    return guarded(() => loadGaps(q));
   };
 
   const load = async (q) => {
@@ -78,12 +110,8 @@ export async function mount(panel, { map }) {
         const r = await get(`/coverage/teams?${q}`, 'Loading the team figures');
         teamData = Array.isArray(r) ? r : r.teams || [];
       }),
-      guarded(async () => {
-        const r = await get(`/gaps?${q}`, 'Loading the gap list');
-        gapData = Array.isArray(r) ? r : r.gaps || [];
-      }),
     ]);
-    renderAll();
+    await renderAll(q);
   };
 
   form.addEventListener('submit', (e) => {
@@ -95,11 +123,16 @@ export async function mount(panel, { map }) {
     const q = range();
     if (!q) return;
     act(() => loadCoverage(q));
-    renderTeams(teams, teamData, slot.input.value);
+    renderAll(q);
+  });
+  week.input.addEventListener('change', () => {
+    const q = range();
+    if (q) renderAll(q);
   });
   onLangChange(() => {
     fillSlots();
-    renderAll();
+    const q = range();
+    if (q) renderAll(q);
   });
   map.on('click', 'coverage-fill', (e) => {
     const p = e.features[0].properties;
@@ -135,7 +168,7 @@ function renderTeams(section, teams, slot) {
       ? Number(t.priority_coverage_total)
       : parts.length ? parts.reduce((s, p) => s + p.share, 0) / parts.length : null;
     section.append(el('div', { class: 'team', 'data-team': t.team ?? t.id },
-      el('h3', {}, t.name || `Team ${t.team ?? t.id}`),
+      el('h3', {}, t.name || `Team ${t.code ?? t.team}`),
       el('p', { class: share < guideline ? 'warn' : 'ok' },
         `Outdoor time ${fmtPct(share)} of contracted time (${outdoor.toFixed(1)} of ${contracted.toFixed(1)} h); guideline ${fmtPct(guideline)}.`),
       el('div', { class: 'meter', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(share * 100), 'aria-label': 'Outdoor share' },
@@ -149,17 +182,20 @@ function renderTeams(section, teams, slot) {
   }
 }
 
-function renderGaps(section, gaps) {
-  section.replaceChildren(el('h2', {}, 'Gaps'));
-  if (!gaps.length) {
-    section.append(el('p', { class: 'empty' }, 'No gaps: every priority area was covered in every day-part.'));
-    return;
+function renderGaps(section, lists, slotName, week) {
+  section.replaceChildren(el('h2', {}, 'Gaps'),
+    el('p', { class: 'muted' }, `Priority cells short of time in ${slotName} on ${week === 'weekend' ? 'weekends' : 'weekdays'}.`));
+  for (const { t, gaps, error } of lists) {
+    const name = t.name || `Team ${t.code ?? t.team}`;
+    section.append(el('h3', {}, name));
+    if (error) {
+      section.append(el('p', { class: 'warn' }, error));
+    } else if (!gaps.length) {
+      section.append(el('p', { class: 'empty' }, 'No gaps: every priority cell had its time.'));
+    } else {
+      section.append(el('ul', { class: 'gap-list', 'data-team': t.team }, gaps.map((g) => el('li', {},
+        el('strong', {}, `Cell ${g.h3}`),
+        ` priority ${Math.round(g.priority)}: ${Math.round(g.minutes)} min in ${g.visits} visit(s), ${fmtPct(g.deficit)} short`))));
+    }
   }
-  section.append(el('ul', { class: 'gap-list', id: 'gap-list' }, gaps.map((g) => {
-    const where = g.name || g.district_name || (g.district != null ? `District ${g.district}` : g.h3 || 'Priority area');
-    const slots = g.day_parts || g.missing_day_parts || (g.day_part ? [g.day_part] : []);
-    const since = g.last_visit ? `; last visit ${String(g.last_visit).slice(0, 10)}` : g.days_since != null ? `; ${g.days_since} days since a visit` : '';
-    return el('li', {}, el('strong', {}, where),
-      slots.length ? `: not covered ${slots.map((s) => label('day_parts', s)).join(', ')}` : '', since);
-  })));
 }

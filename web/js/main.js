@@ -4,13 +4,22 @@
 import { get, post, setToken, token, ApiError } from './api.js';
 import { loadCodes, lang, setLang } from './codes.js';
 import { createMap } from './map.js';
-import { clearError, guarded, act, showError, hint } from './ui.js';
+import { clearError, guarded, showError, hint, el } from './ui.js';
 import * as planner from './planner.js';
 import * as field from './field.js';
 import * as leader from './leader.js';
 
-const VIEWS = { planner, field, leader };
-const DEFAULT_VIEW = { planner: 'planner', field: 'field', leader: 'leader', admin: 'planner' };
+// Administrators manage users and teams (`feltkart user add`, /api/admin); the map data is
+// for the three working roles only, so they get the base map and a note.
+const admin = {
+  mount(panel) {
+    panel.append(el('section', { class: 'card' }, el('h2', {}, 'Administration'),
+      el('p', {}, 'Administrators manage users and teams. The score map, day routes and coverage '
+        + 'are shown to planners, field workers and leaders when they log in.')));
+  },
+};
+const VIEWS = { planner, field, leader, admin };
+const VIEW_OF = { planner: 'planner', field: 'field', leader: 'leader' };
 const $ = (id) => document.getElementById(id);
 
 let atlas = null;
@@ -26,7 +35,6 @@ async function boot() {
     login();
   });
   $('logout').addEventListener('click', logout);
-  $('view-select').addEventListener('change', () => act(() => showView($('view-select').value)));
 
   const health = await guarded(() => get('/health', 'Reaching the server'));
   if (!health) return;
@@ -50,8 +58,6 @@ function showLogin() {
   $('login-view').hidden = false;
   $('logout').hidden = true;
   $('who').textContent = '';
-  $('view-select').hidden = true;
-  $('view-select-label').hidden = true;
   $('login-name').focus();
 }
 
@@ -95,13 +101,8 @@ async function enter() {
   $('app-view').hidden = false;
   $('logout').hidden = false;
   $('who').textContent = `${me.login} (${me.role}${me.team != null ? `, team ${me.team}` : ''})`;
-  const admin = me.role === 'admin';
-  $('view-select').hidden = !admin;
-  $('view-select-label').hidden = !admin;
   await guarded(loadCodes);
-  const view = DEFAULT_VIEW[me.role] || 'field';
-  $('view-select').value = view;
-  await guarded(() => showView(view));
+  await guarded(() => showView(VIEW_OF[me.role] || 'admin'));
 }
 
 async function showView(name) {
