@@ -167,11 +167,17 @@ function route(method, url, user, body) {
   if (method === 'POST' && p === '/api/plan/walk') { need('planner'); return walk(body); }
   const team = p.match(/^\/api\/teams\/(\d+)\/today$/);
   if (method === 'GET' && team) { need('field', 'planner'); return today; }
-  if (method === 'POST' && /^\/api\/revisits\/\d+\/attempts$/.test(p)) { need('field', 'planner'); return { id: nextId++ }; }
+  const LOCAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/;
+  if (method === 'POST' && /^\/api\/revisits\/\d+\/attempts$/.test(p)) {
+    need('field', 'planner');
+    if (!LOCAL.test(body.at || '')) throw [400, 'bad_request', `at \`${body.at}\`: not a local time like 2026-12-01T19:00`];
+    return { id: nextId++, closed: body.outcome === 'met' };
+  }
   if (method === 'POST' && /^\/api\/walks\/planned\/\w+\/done$/.test(p)) { need('field'); return { done: true }; }
   if (method === 'POST' && p === '/api/observations') {
     need('field');
     if (!CODES.signs.some((s) => s.code === body.sign)) throw [400, 'unknown_sign', `unknown sign code ${body.sign}`];
+    if (body.at !== undefined && !LOCAL.test(body.at)) throw [400, 'bad_request', `at \`${body.at}\`: not a local time like 2026-12-01T19:00`];
     observations += 1;
     return { id: nextId++, cell: '8a3969a40a4ffff' };
   }

@@ -3,7 +3,7 @@
 // tapped point, and marking the walk done. Only codes, places and times are sent: no free text.
 
 import { get, post, download, ApiError } from './api.js';
-import { el, field, guarded, act, inline, hint, fmtKm, fmtTime, rfc3339 } from './ui.js';
+import { el, field, guarded, act, inline, hint, fmtKm, fmtTime, localTime } from './ui.js';
 import { overlay, fitTo, marker } from './map.js';
 import { fillCodeSelect, label, onLangChange } from './codes.js';
 import { routeLayers } from './routes.js';
@@ -101,7 +101,7 @@ function stopItem(stop, i) {
     inline(outcome, '');
     act(async () => {
       await post(`/revisits/${encodeURIComponent(revisit)}/attempts`,
-        { at: rfc3339(new Date()), outcome: outcome.input.value }, 'Recording the revisit attempt');
+        { at: localTime(new Date()), outcome: outcome.input.value }, 'Recording the revisit attempt');
       msg.textContent = `Attempt recorded: ${label('outcomes', outcome.input.value)}.`;
     });
   });
@@ -172,7 +172,7 @@ function observationForm(map, me) {
     act(async () => {
       submit.disabled = true;
       try {
-        const r = await post('/observations', { lon: point[0], lat: point[1], sign: sign.input.value, at: rfc3339(new Date()) },
+        const r = await post('/observations', { lon: point[0], lat: point[1], sign: sign.input.value, at: localTime(new Date()) },
           'Logging the observation');
         msg.textContent = `Logged: ${label('signs', sign.input.value)}${r && r.cell ? ` (cell ${r.cell})` : ''}.`;
         sign.input.value = '';

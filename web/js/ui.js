@@ -114,3 +114,6 @@ export const isoDate = (d) => rfc3339(d).slice(0, 10);
 
 /** A user's action: the last message goes, and this one's failure is shown. */
 export const act = (action) => guarded(action, { fresh: true });
+
+/** The device's local time as `YYYY-MM-DDTHH:MM:SS`, no offset: the server reads it in the municipality's offset. */
+export const localTime = (d) => rfc3339(d).slice(0, 19);
