@@ -107,7 +107,7 @@ export function rfc3339(d) {
   const pad = (n) => String(Math.abs(n)).padStart(2, '0');
   const off = -d.getTimezoneOffset();
   const sign = off >= 0 ? '+' : '-';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
 }
 
 export const isoDate = (d) => rfc3339(d).slice(0, 10);
