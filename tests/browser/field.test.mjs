@@ -108,6 +108,7 @@ test('field on a 390x844 phone: day route, attempt, observations counted, GPX, d
       const { error } = await answer.json();
       await page.getByRole('alert').getByText(`Marking the walk done failed: ${error.message}`).waitFor();
     }
+    await page.evaluate(() => document.querySelector('.app-view').scrollTo(0, 0));
     await screenshot(page, 'field-phone');
   } finally {
     await b.close();
