@@ -4,7 +4,7 @@
 // are not sent at all.
 
 import { get, ApiError } from './api.js';
-import { el, field, guarded, act, inline, hint, fmtPct, isoDate } from './ui.js';
+import { el, field, select, guarded, act, inline, hint, fmtPct, isoDate } from './ui.js';
 import { overlay } from './map.js';
 import { dayParts, label, onLangChange, fillCodeSelect } from './codes.js';
 import { minutesLegend, MINUTES_COLOR } from './legend.js';
@@ -36,15 +36,18 @@ export async function mount(panel, { map }) {
     { id: 'coverage-line', type: 'line', paint: { 'line-color': '#ffffff', 'line-width': 0.3 } },
   ];
   let teamData = [];
-  // The gap list is per team, slot and profile; leaders may not list the profiles, and then
-  // the server's default profile is used.
-  let profile = null;
+  // Priority cells (for the team figures and the gaps) come from a profile: chosen here when
+  // the server lets this role list the profiles, else the server's default.
+  let profiles = [];
   try {
-    const ps = await get('/profiles', 'Loading the profiles');
-    profile = ps.length ? ps[0].key : null;
+    profiles = await get('/profiles', 'Loading the profiles');
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 403)) throw e;
   }
+  const profileSel = field('cov-profile', 'Target group (profile)',
+    select(profiles.map((x) => ({ value: x.key, label: x.name || x.key })), profiles[0] && profiles[0].key));
+  if (profiles.length) form.insertBefore(profileSel.wrap, show);
+  const profileParam = () => (profiles.length ? `&profile=${encodeURIComponent(profileSel.input.value)}` : '');
 
   const range = () => {
     const a = from.input.value;
@@ -87,7 +90,7 @@ export async function mount(panel, { map }) {
       return;
     }
     const s = `${week.input.value}_${slot.input.value}`;
-    const p = profile ? `&profile=${encodeURIComponent(profile)}` : '';
+    const p = profileParam();
     const lists = await Promise.all(teamData.map(async (t) => {
       try {
         return { t, gaps: await get(`/gaps?${q}&team=${t.team}&slot=${s}${p}&limit=10`, `Loading the gaps of team ${t.code ?? t.team}`) };
@@ -107,7 +110,7 @@ export async function mount(panel, { map }) {
     await Promise.all([
       guarded(() => loadCoverage(q)),
       guarded(async () => {
-        const r = await get(`/coverage/teams?${q}`, 'Loading the team figures');
+        const r = await get(`/coverage/teams?${q}${profileParam()}`, 'Loading the team figures');
         teamData = Array.isArray(r) ? r : r.teams || [];
       }),
     ]);
@@ -124,6 +127,10 @@ export async function mount(panel, { map }) {
     if (!q) return;
     act(() => loadCoverage(q));
     renderAll(q);
+  });
+  profileSel.input.addEventListener('change', () => {
+    const q = range();
+    if (q) act(() => load(q));
   });
   week.input.addEventListener('change', () => {
     const q = range();
