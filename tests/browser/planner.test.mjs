@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { open, login, isApi, assertMapDrawn, mapIdle, mapPixels, screenshot, clickMapAt, renderedFeatureCentre } from './harness.mjs';
 
 
@@ -61,7 +62,10 @@ test('planner: heatmap by profile, cell explanation, districts, a planned walk o
     const sheet = page.locator('#plan-result table.sheet').first();
     await sheet.waitFor();
     assert.equal(await sheet.locator('tbody tr').count(), walk.routes[0].sheet.length);
-    await page.locator('#plan-result .gpx-link').first().waitFor();
+    const download = page.waitForEvent('download');
+    await page.locator('#plan-result .gpx-link').first().click();
+    const gpx = await readFile(await (await download).path(), 'utf8');
+    assert.match(gpx, /<gpx[\s>]/, 'the GPX of pair 1 downloads with the token');
     await mapIdle(page);
     const px = await mapPixels(page, { route: '#c2185b' }, 45);
     assert.ok(px.near.route > 200, `the route is drawn (${px.near.route} route-coloured pixels)`);

@@ -10,7 +10,7 @@ import { routeLayers, walkSheet } from './routes.js';
 
 const PRIORITY_KEY = (profile) => `feltkart.priority.${profile}`;
 
-export async function mount(panel, { map }) {
+export async function mount(panel, { map, me }) {
   const profiles = await get('/profiles', 'Loading the profiles');
   if (!profiles.length) {
     panel.append(el('p', { class: 'empty' }, 'No profiles are set up on the server yet.'));
@@ -24,7 +24,7 @@ export async function mount(panel, { map }) {
     el('p', { class: 'muted' }, 'Click a cell on the map to see how its score was made.'));
   const districts = el('section', { id: 'districts', class: 'card' }, el('h2', {}, 'Ranked districts'));
   const top = el('section', { id: 'top-cells', class: 'card' }, el('h2', {}, 'Highest scores in view'));
-  const plan = planForm(map, () => profileSel.input.value);
+  const plan = planForm(map, () => profileSel.input.value, me.team);
 
   panel.append(el('section', { class: 'card' }, el('h2', {}, 'Score map'), profileSel.wrap, profileDesc),
     explain, top, plan.section, districts);
@@ -176,7 +176,7 @@ function renderDistricts(section, list, profile, redraw) {
   section.append(count, el('ol', { class: 'district-list' }, items));
 }
 
-function planForm(map, profile) {
+function planForm(map, profile, team) {
   const center = map.getCenter();
   const start = field('plan-start', 'Start (longitude, latitude)',
     el('input', { value: `${center.lng.toFixed(5)}, ${center.lat.toFixed(5)}`, inputmode: 'decimal' }));
@@ -228,7 +228,9 @@ function planForm(map, profile) {
       submit.disabled = true;
       result.replaceChildren(el('p', { class: 'muted' }, 'Planning the walk…'));
       try {
-        const walk = await post('/plan/walk', { profile: profile(), start: s, minutes: m, at, pairs: p }, 'Planning the walk');
+        // Planned for the planner's team, so that its field pairs may download the GPX.
+        const body = { profile: profile(), start: s, minutes: m, at, pairs: p, ...(team != null ? { team } : {}) };
+        const walk = await post('/plan/walk', body, 'Planning the walk');
         showWalk(walk, result);
       } catch (err) {
         result.replaceChildren();
