@@ -120,6 +120,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             out.flush()?;
         }
         feltkart_server::serve(listener, state, std::future::pending()).await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "stopped: in-flight requests answered, accepted observations committed"
+        )?;
         anyhow::Ok(())
     })
 }

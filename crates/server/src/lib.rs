@@ -70,7 +70,9 @@ pub async fn serve(
         tracing::info!("shutting down: finishing in-flight requests");
     })
     .await?;
-    state.shutdown();
+    tokio::task::spawn_blocking(move || state.shutdown())
+        .await
+        .map_err(std::io::Error::other)?;
     Ok(())
 }
 

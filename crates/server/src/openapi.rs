@@ -68,12 +68,66 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::create_user))
 }
 
-/// The OpenAPI document, pretty JSON (what `docs/openapi.json` holds).
+/// The OpenAPI document, pretty JSON (what `docs/openapi.json` holds). Every operation also
+/// documents the JSON error as its `default` response, and every `profile` parameter or field
+/// lists the shipped profile keys.
 #[must_use]
 pub fn openapi_json_text() -> String {
     let (_, api) = api_router().split_for_parts();
-    api.to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    let mut doc = match serde_json::to_value(&api) {
+        Ok(v) => v,
+        Err(e) => return format!("{{\"error\":\"{e}\"}}"),
+    };
+    let profiles: Vec<String> = feltkart_osm::Taxonomy::builtin()
+        .ok()
+        .and_then(|t| feltkart_cells::Profile::builtin(&t).ok())
+        .map(|ps| ps.into_iter().map(|p| p.id).collect())
+        .unwrap_or_default();
+    finish(&mut doc, &profiles);
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// Add the `default` error response to every operation and the profile keys as an enum.
+fn finish(doc: &mut serde_json::Value, profiles: &[String]) {
+    use serde_json::{Value, json};
+    let default = json!({"description": "An error: {\"error\":{\"code\",\"message\"}}",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut().filter_map(Value::as_object_mut) {
+                if let Some(r) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                    r.entry("default").or_insert_with(|| default.clone());
+                }
+            }
+        }
+    }
+    walk_profiles(doc, profiles);
+}
+
+fn walk_profiles(v: &mut serde_json::Value, profiles: &[String]) {
+    use serde_json::{Value, json};
+    match v {
+        Value::Object(o) => {
+            if o.get("name").and_then(Value::as_str) == Some("profile")
+                && let Some(schema) = o.get_mut("schema").and_then(Value::as_object_mut)
+            {
+                schema.insert("enum".into(), json!(profiles));
+            }
+            if let Some(p) = o
+                .get_mut("properties")
+                .and_then(Value::as_object_mut)
+                .and_then(|props| props.get_mut("profile"))
+                .and_then(Value::as_object_mut)
+            {
+                p.insert("enum".into(), json!(profiles));
+            }
+            for x in o.values_mut() {
+                walk_profiles(x, profiles);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| walk_profiles(x, profiles)),
+        _ => {}
+    }
 }
 
 /// This document.

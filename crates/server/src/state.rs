@@ -147,8 +147,8 @@ pub struct Shared {
     pub engine: Arc<Engine>,
     /// Store connections.
     pub store: StoreRunner,
-    /// The group-committing writer for observations and walks.
-    pub batch: BatchHandle,
+    /// The group-committing writer's queue (taken at shutdown, so the writer can drain it).
+    pub batch: Mutex<Option<BatchHandle>>,
     /// The writer itself, shut down (drained) when the server stops.
     pub writer: Mutex<Option<BatchWriter>>,
     /// Failed-login limiter.
@@ -194,7 +194,7 @@ impl AppState {
         Ok(Self(Arc::new(Shared {
             engine,
             store: StoreRunner(Arc::new(pool)),
-            batch,
+            batch: Mutex::new(Some(batch)),
             writer: Mutex::new(Some(writer)),
             limiter: LoginLimiter::new(config.login_limits),
             config,
@@ -258,8 +258,30 @@ impl AppState {
             .cloned()
     }
 
+    /// A handle on the observation writer.
+    ///
+    /// # Errors
+    /// 503 once the server is stopping.
+    pub fn batch(&self) -> ApiResult<BatchHandle> {
+        self.0
+            .batch
+            .lock()
+            .ok()
+            .and_then(|b| b.clone())
+            .ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "stopping",
+                    "the server is stopping; try again shortly",
+                )
+            })
+    }
+
     /// Stop the writer after the last request: every queued observation is committed first.
     pub fn shutdown(&self) {
+        if let Ok(mut b) = self.0.batch.lock() {
+            b.take();
+        }
         let writer = self.0.writer.lock().ok().and_then(|mut w| w.take());
         if let Some(w) = writer {
             let stats = w.shutdown();

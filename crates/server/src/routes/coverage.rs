@@ -25,10 +25,13 @@ const ROLES: &[ApiRole] = &[ApiRole::Leader, ApiRole::Planner];
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// First day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
     /// Last day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: String,
     /// A day-part (`evening`) or a slot (`weekend_evening`); default all.
+    #[param(pattern = "^((weekday|weekend)_)?(morning|midday|afternoon|evening|night)$")]
     pub slot: Option<String>,
     /// Team id (default: all teams the user may see).
     pub team: Option<u32>,
@@ -40,8 +43,10 @@ pub struct CoverageQuery {
 #[into_params(parameter_in = Query)]
 pub struct TeamsQuery {
     /// First day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
     /// Last day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: String,
     /// Profile whose priority cells count (default the first).
     pub profile: Option<String>,
@@ -55,16 +60,21 @@ pub struct GapsQuery {
     /// Team id (default: the user's team).
     pub team: Option<u32>,
     /// First day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
     /// Last day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: String,
     /// The slot, e.g. `weekday_evening`.
+    #[param(pattern = "^(weekday|weekend)_(morning|midday|afternoon|evening|night)$")]
     pub slot: String,
     /// Profile whose scores are the priorities.
     pub profile: String,
     /// Minutes in the slot at which a cell counts as covered (default 30).
+    #[param(exclusive_minimum = 0, maximum = 10000)]
     pub target_minutes: Option<f64>,
     /// At most this many (default 20, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -108,9 +118,6 @@ fn range(from: &str, to: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
     let (f, t) = (day("from", from)?, day("to", to)?);
     if t < f {
         return Err(ApiError::bad_request(format!("to {t} is before from {f}")));
-    }
-    if (t - f).num_days() > 3660 {
-        return Err(ApiError::bad_request("the range is longer than ten years"));
     }
     Ok((f, t))
 }

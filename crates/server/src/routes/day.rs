@@ -24,12 +24,16 @@ use serde_json::{Value, json};
 #[serde(deny_unknown_fields)]
 pub struct ShiftIn {
     /// Start, local `HH:MM`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start: String,
     /// End, local `HH:MM` (at or before the start: the next day).
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end: String,
     /// Where the pair starts, `[lon, lat]`.
+    #[schema(min_items = 2, max_items = 2)]
     pub from: [f64; 2],
     /// Where the pair ends, `[lon, lat]`.
+    #[schema(min_items = 2, max_items = 2)]
     pub to: [f64; 2],
 }
 
@@ -40,6 +44,7 @@ pub struct DayPlanRequest {
     /// Team id.
     pub team: u32,
     /// Date `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub date: String,
     /// The shift.
     pub shift: ShiftIn,
@@ -97,17 +102,21 @@ pub struct RotaQuery {
     /// Team id (default: the user's team).
     pub team: Option<u32>,
     /// Weeks in the cycle, 1–12 (default 4).
+    #[param(minimum = 1, maximum = 12)]
     pub weeks: Option<u32>,
     /// `json` (default), `csv` or `ics`.
+    #[param(pattern = "^(json|csv|ics)$")]
     pub format: Option<String>,
     /// Profile whose top districts are the areas (default the first).
     pub profile: Option<String>,
     /// How many top districts are the areas, 1–20 (default 4).
+    #[param(minimum = 1, maximum = 20)]
     pub areas: Option<u32>,
     /// Weekly shifts, `DAY@HH:MM-HH:MM` comma-separated, pair 0 (default
     /// `tue@16:00-20:00,thu@18:00-22:00,sat@14:00-18:00`).
     pub shifts: Option<String>,
     /// The Monday the cycle starts (default: the coming Monday).
+    #[param(format = Date)]
     pub first_monday: Option<String>,
 }
 

@@ -48,12 +48,15 @@ pub struct Codes {
 #[serde(deny_unknown_fields)]
 pub struct ObservationIn {
     /// Longitude.
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
     /// Latitude.
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Sign code (see `/api/codes`).
     pub sign: String,
     /// Local time `YYYY-MM-DDTHH:MM[:SS]` (default: now).
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")]
     pub at: Option<String>,
 }
 
@@ -170,7 +173,7 @@ pub async fn observe(
     let cell = h3o::LatLng::new(p.lat, p.lon)
         .map_err(|e| ApiError::bad_request(format!("observation: {e}")))?
         .to_cell(res);
-    let batch = st.0.batch.clone();
+    let batch = st.batch()?;
     let actor = me.actor();
     let obs = Observation {
         cell: u64::from(cell),
@@ -242,7 +245,7 @@ pub async fn log_walk(me: CurrentUser) -> ApiResult<StatusCode> {
 
 /// Mark a planned walk as walked (logs its coverage). Not yet available: answers 501.
 #[utoipa::path(post, path = "/api/walks/planned/{id}/done", tag = "field",
-    params(("id" = i64, Path, description = "Plan id")), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)), security(("bearer" = [])),
     responses((status = 501, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]

@@ -49,7 +49,10 @@ pub enum BasemapLayer {
 #[into_params(parameter_in = Query)]
 pub struct BasemapQuery {
     /// `w,s,e,n` in degrees.
-    #[param(example = "7.41,43.72,7.44,43.75")]
+    #[param(
+        example = "7.41,43.72,7.44,43.75",
+        pattern = r"^-?[0-9]{1,3}(\.[0-9]+)?,-?[0-9]{1,2}(\.[0-9]+)?,-?[0-9]{1,3}(\.[0-9]+)?,-?[0-9]{1,2}(\.[0-9]+)?$"
+    )]
     pub bbox: String,
     /// The layer.
     pub layer: BasemapLayer,
@@ -61,10 +64,13 @@ pub struct BasemapQuery {
 #[into_params(parameter_in = Query)]
 pub struct CellsQuery {
     /// `w,s,e,n` in degrees.
-    #[param(example = "7.41,43.72,7.44,43.75")]
+    #[param(
+        example = "7.41,43.72,7.44,43.75",
+        pattern = r"^-?[0-9]{1,3}(\.[0-9]+)?,-?[0-9]{1,2}(\.[0-9]+)?,-?[0-9]{1,3}(\.[0-9]+)?,-?[0-9]{1,2}(\.[0-9]+)?$"
+    )]
     pub bbox: String,
     /// H3 resolution (8 up to the atlas's cell resolution, default that resolution).
-    #[param(minimum = 0, maximum = 15)]
+    #[param(minimum = 8, maximum = 10)]
     pub res: Option<u8>,
     /// Profile key.
     pub profile: String,

@@ -66,16 +66,21 @@ pub struct RevisitIn {
     /// Team id (default: the user's team).
     pub team: Option<u32>,
     /// Longitude.
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
     /// Latitude.
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// `appointment` (needs `window_start` and `window_end`) or `search` (needs `due`).
     pub mode: ModeIn,
     /// Appointment window start, local `YYYY-MM-DDTHH:MM[:SS]`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")]
     pub window_start: Option<String>,
     /// Appointment window end.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")]
     pub window_end: Option<String>,
     /// Search: the last day to try, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub due: Option<String>,
     /// Priority 1–5 (default 3).
     #[schema(minimum = 1, maximum = 5)]
@@ -97,8 +102,12 @@ pub enum ModeIn {
 #[serde(deny_unknown_fields)]
 pub struct AttemptIn {
     /// Local time `YYYY-MM-DDTHH:MM[:SS]`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")]
     pub at: String,
     /// Outcome code (see `/api/codes`).
+    #[schema(
+        pattern = "^(no_answer|note_left|note_gone|contact|declined|not_in_target_group|moved)$"
+    )]
     pub outcome: String,
 }
 
@@ -314,7 +323,7 @@ pub async fn create(
 
 /// One revisit with its attempts.
 #[utoipa::path(get, path = "/api/revisits/{id}", tag = "field",
-    params(("id" = u64, Path, description = "Revisit id")), security(("bearer" = [])),
+    params(("id" = u64, Path, description = "Revisit id", minimum = 1, maximum = 9_007_199_254_740_991_u64)), security(("bearer" = [])),
     responses((status = 200, body = RevisitOut),
               (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),
@@ -355,7 +364,7 @@ pub async fn get_one(
 
 /// Replace a revisit's mode, window or due date and priority (the place and team stay).
 #[utoipa::path(put, path = "/api/revisits/{id}", tag = "field", request_body = RevisitIn,
-    params(("id" = u64, Path, description = "Revisit id")), security(("bearer" = [])),
+    params(("id" = u64, Path, description = "Revisit id", minimum = 1, maximum = 9_007_199_254_740_991_u64)), security(("bearer" = [])),
     responses((status = 204, description = "Changed"),
               (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),
@@ -385,7 +394,7 @@ pub async fn update(
 
 /// Delete a revisit.
 #[utoipa::path(delete, path = "/api/revisits/{id}", tag = "field",
-    params(("id" = u64, Path, description = "Revisit id")), security(("bearer" = [])),
+    params(("id" = u64, Path, description = "Revisit id", minimum = 1, maximum = 9_007_199_254_740_991_u64)), security(("bearer" = [])),
     responses((status = 204, description = "Deleted"),
               (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),
@@ -409,7 +418,7 @@ pub async fn delete(
 /// closes the revisit.
 #[utoipa::path(post, path = "/api/revisits/{id}/attempts", tag = "field",
     request_body = AttemptIn,
-    params(("id" = u64, Path, description = "Revisit id")), security(("bearer" = [])),
+    params(("id" = u64, Path, description = "Revisit id", minimum = 1, maximum = 9_007_199_254_740_991_u64)), security(("bearer" = [])),
     responses((status = 201, body = AttemptCreated),
               (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody),

@@ -69,11 +69,17 @@ pub async fn login(
         .run(move |s| Ok(s.password_hash(&login)?))
         .await?;
     let password = req.password;
-    let user = tokio::task::spawn_blocking(move || {
-        found.filter(|(_, hash)| verify_password(&password, hash))
+    let user = tokio::task::spawn_blocking(move || match found {
+        Some((user, hash)) => verify_password(&password, &hash).then_some(user),
+        None => {
+            // Spend the same time on an unknown login, so that timing does not tell which
+            // logins exist.
+            let _ = verify_password(&password, dummy_hash());
+            None
+        }
     })
     .await?;
-    let Some((user, _)) = user else {
+    let Some(user) = user else {
         limiter.failed(&req.login, addr.0);
         tracing::warn!(login = %req.login, "failed login");
         return Err(ApiError::unauthorized("unknown login or wrong password"));
@@ -93,6 +99,14 @@ pub async fn login(
         team: user.team.map(|t| t.0),
         expires_at: expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }))
+}
+
+/// An argon2 hash of a random password, verified against for unknown logins.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| {
+        crate::auth::hash_password(&crate::demo::random_password()).unwrap_or_default()
+    })
 }
 
 /// End the session of the bearer token.

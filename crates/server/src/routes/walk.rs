@@ -21,13 +21,16 @@ pub struct WalkPlanRequest {
     /// Profile key.
     pub profile: String,
     /// Start `[lon, lat]`.
+    #[schema(min_items = 2, max_items = 2)]
     pub start: [f64; 2],
     /// End `[lon, lat]` (default: back to the start).
+    #[schema(min_items = 2, max_items = 2)]
     pub end: Option<[f64; 2]>,
     /// Minutes available, 1–720.
     #[schema(minimum = 1, maximum = 720)]
     pub minutes: u32,
     /// Start time, RFC 3339 with offset (default: now in the server's offset).
+    #[schema(format = DateTime)]
     pub at: Option<String>,
     /// Pairs walking that day, 1–8 (default 1).
     #[schema(minimum = 1, maximum = 8)]
@@ -226,8 +229,8 @@ pub async fn plan_walk(
 
 /// A planned walk as GPX 1.1 (planners; field users of the team it was planned for).
 #[utoipa::path(get, path = "/api/plan/walk/{id}/{file}", tag = "planner",
-    params(("id" = i64, Path, description = "Plan id"),
-           ("file" = String, Path, description = "`N.gpx`, N from 1")),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1),
+           ("file" = String, Path, description = "`N.gpx`, N from 1", pattern = r"^[1-9][0-9]{0,2}\.gpx$")),
     security(("bearer" = [])),
     responses((status = 200, description = "GPX 1.1", content_type = "application/gpx+xml", body = String),
               (status = 400, body = crate::error::ErrorBody),

@@ -8,4 +8,5 @@ mod malformed;
 mod openapi;
 mod privacy;
 mod roles;
+mod shutdown;
 mod walks;
