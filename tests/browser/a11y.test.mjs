@@ -3,12 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, BASE, USERS } from './harness.mjs';
+import { inBrowser, BASE, USERS } from './harness.mjs';
 
 test('keyboard only: log in, reach a cell explanation; every control is labelled', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     await page.goto(`${BASE}/`);
     await page.locator('#login-name:focus').waitFor();
     await page.keyboard.type(USERS.planner[0]);
@@ -34,15 +32,11 @@ test('keyboard only: log in, reach a cell explanation; every control is labelled
       .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
       .map((e) => e.outerHTML.slice(0, 80)));
     assert.deepEqual(unlabelled, [], 'every visible control has a label or a name');
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test('the loading indicator shows while a call is under way', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     let release;
     const held = new Promise((r) => { release = r; });
     await page.route('**/api/profiles', async (route) => { await held; await route.continue(); });
@@ -54,7 +48,5 @@ test('the loading indicator shows while a call is under way', async () => {
     release();
     await page.locator('#districts li').first().waitFor();
     await page.locator('#busy').waitFor({ state: 'hidden' });
-  } finally {
-    await b.close();
-  }
+  });
 });

@@ -5,16 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { open, login, isApi, assertMapDrawn, screenshot, clickMapAt, BASE } from './harness.mjs';
+import { inBrowser, login, isApi, assertMapDrawn, screenshot, clickMapAt, BASE } from './harness.mjs';
 
 
 test('field on a 390x844 phone: day route, attempt, observations counted, GPX, done', async () => {
   const health = await (await fetch(`${BASE}/api/health`)).json();
   const [w, s, e, n] = health.atlas.bbox;
   const here = { longitude: (w + e) / 2, latitude: (s + n) / 2 };
-  const b = await open({ viewport: { width: 390, height: 844 }, geolocation: here });
-  try {
-    const { page } = b;
+  await inBrowser({ viewport: { width: 390, height: 844 }, geolocation: here }, async ({ page }) => {
     const todayRes = page.waitForResponse((r) => /^\/api\/teams\/[^/]+\/today$/.test(new URL(r.url()).pathname));
     const countRes = page.waitForResponse((r) => isApi('/observations/count')(r));
     await login(page, 'field');
@@ -110,7 +108,5 @@ test('field on a 390x844 phone: day route, attempt, observations counted, GPX, d
     }
     await page.evaluate(() => document.querySelector('.app-view').scrollTo(0, 0));
     await screenshot(page, 'field-phone');
-  } finally {
-    await b.close();
-  }
+  });
 });

@@ -3,25 +3,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, login, BASE, USERS } from './harness.mjs';
+import { inBrowser, login, BASE, USERS } from './harness.mjs';
 
 test('the guard: a request outside the server is caught and blocked', async () => {
-  const b = await open();
-  try {
+  await inBrowser({}, async (b) => {
     await b.page.goto(`${BASE}/`);
     const reached = await b.page.evaluate(() => fetch('http://tiles.example.org/0/0/0.png').then(() => true, () => false));
     assert.equal(reached, false, 'the outside request is blocked');
     assert.deepEqual(b.outside, ['http://tiles.example.org/0/0/0.png']);
     b.outside.length = 0;
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test('login: empty fields are named inline, a wrong password is said so', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     await page.goto(`${BASE}/`);
     let asked = 0;
     page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/login') asked += 1; });
@@ -37,15 +32,11 @@ test('login: empty fields are named inline, a wrong password is said so', async 
     await page.locator('#login-msg').getByText('The login or the password is wrong.').waitFor();
     assert.equal(asked, 1);
     assert.ok(await page.locator('#login-view').isVisible(), 'still on the login form');
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test('planner: out-of-range and empty walk input is refused inline; a server error is readable', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     await login(page, 'planner');
     await page.locator('#districts li').first().waitFor();
     let asked = 0;
@@ -90,15 +81,11 @@ test('planner: out-of-range and empty walk input is refused inline; a server err
     assert.ok(await plan.isEnabled(), 'the form can be sent again');
     await page.getByRole('button', { name: 'Dismiss the message' }).click();
     assert.equal(await page.locator('#error-banner').isVisible(), false);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test('empty states: no profiles, no route today, no teams or coverage are said in words', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     const empty = (body) => (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
     await page.route('**/api/profiles', empty([]));
     await login(page, 'planner');
@@ -120,7 +107,5 @@ test('empty states: no profiles, no route today, no teams or coverage are said i
     await page.getByText(/^No covered cells in all day-parts/).waitFor();
     await page.getByLabel('Day-part', { exact: true }).selectOption({ index: 1 });
     await page.getByText('No team to list gaps for.').waitFor();
-  } finally {
-    await b.close();
-  }
+  });
 });

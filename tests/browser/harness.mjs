@@ -171,3 +171,13 @@ export async function renderedFeatureCentre(page, layer) {
 
 /** A response predicate: the API call at `/api${path}` (query ignored). */
 export const isApi = (path) => (r) => new URL(r.url()).pathname === `/api${path}`;
+
+/** Runs `body` with a fresh page (see `open`), and closes it, checking the guard, whatever happens. */
+export async function inBrowser(options, body) {
+  const b = await open(options);
+  try {
+    await body(b);
+  } finally {
+    await b.close();
+  }
+}

@@ -3,13 +3,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, login, isApi, assertMapDrawn, screenshot } from './harness.mjs';
+import { inBrowser, login, isApi, assertMapDrawn, screenshot } from './harness.mjs';
 
 
 test('leader: coverage by day-part, the chart follows the slot, teams and gaps', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     const teamsRes = page.waitForResponse(isApi('/coverage/teams'));
     await login(page, 'leader');
     const teams = await (await teamsRes).json();
@@ -62,20 +60,14 @@ test('leader: coverage by day-part, the chart follows the slot, teams and gaps',
     await page.getByRole('button', { name: 'Show coverage' }).click();
     await page.locator('#cov-summary').getByText(new RegExp(name)).waitFor();
     await screenshot(page, 'leader');
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test('admin: the base map and a note, no planner or leader data', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     await login(page, 'admin');
     await page.getByText('Administrators manage users and teams.').waitFor();
     assert.equal(await page.locator('#profile, #cov-form, #today').count(), 0);
     await assertMapDrawn(page);
-  } finally {
-    await b.close();
-  }
+  });
 });

@@ -4,13 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { open, login, isApi, assertMapDrawn, mapIdle, mapPixels, screenshot, clickMapAt, renderedFeatureCentre } from './harness.mjs';
+import { inBrowser, login, isApi, assertMapDrawn, mapIdle, mapPixels, screenshot, clickMapAt, renderedFeatureCentre } from './harness.mjs';
 
 
 test('planner: heatmap by profile, cell explanation, districts, a planned walk on the map', async () => {
-  const b = await open();
-  try {
-    const { page } = b;
+  await inBrowser({}, async ({ page }) => {
     const firstCells = page.waitForResponse(isApi('/cells'));
     await login(page, 'planner');
     await firstCells;
@@ -70,7 +68,5 @@ test('planner: heatmap by profile, cell explanation, districts, a planned walk o
     const px = await mapPixels(page, { route: '#c2185b' }, 45);
     assert.ok(px.near.route > 200, `the route is drawn (${px.near.route} route-coloured pixels)`);
     await screenshot(page, 'planner');
-  } finally {
-    await b.close();
-  }
+  });
 });
