@@ -35,13 +35,15 @@ if (points.length < 8) throw new Error(`only ${points.length} streets near the m
 const local = new Date(Date.now() + OFFSET_H * 3600e3);
 const date = local.toISOString().slice(0, 10);
 const due = new Date(local.getTime() + 7 * 864e5).toISOString().slice(0, 10);
-for (const p of [points[2], points[7]]) {
+// Two places a few hundred metres apart, so the route has legs worth drawing.
+const third = Math.floor(points.length / 3);
+for (const p of [points[third], points[2 * third]]) {
   await call('POST', '/revisits', { team, lon: p[0], lat: p[1], mode: 'search', due }, token);
 }
 const profiles = await call('GET', '/profiles', undefined, token);
 const plan = await call('POST', '/plan/day', {
   team, date, profile: profiles[0].key,
-  shift: { start: '00:00', end: '23:59', from: points[0], to: points[0] },
+  shift: { start: '16:00', end: '20:00', from: points[0], to: points[0] },
 }, token);
 const stops = plan.route.stops.length;
 if (stops === 0) throw new Error(`the day plan has no stops: ${JSON.stringify(plan.route.unreachable)}`);
