@@ -10,13 +10,15 @@
 #       time of $RUNS runs and its peak RSS (`/usr/bin/time -f %M`);
 #   (c) ratios: ingest-osmium wall_s / feltkart, ingest-pyrosm wall_s / feltkart,
 #       decode_locations_only_s / feltkart (libosmium decode floor: below 1 means Feltkart is
-#       slower than a bare decode), and peak RSS / PBF size;
+#       slower than a bare decode), peak RSS / PBF size, and the peers' whole-process peak RSS
+#       (`/usr/bin/time -f %M` around peers.py) / Feltkart's;
 #   (d) graph: `peers.py graph-sssp PBF --dump TMP` (networkx, 100 Dijkstra queries), then the
 #       criterion bench `graph/sssp` on the same graph (simplified, peers' rule) and the same
 #       100 sources; ratio = networkx simplified mean_ms / criterion median per query;
 #   (e) scaling: 2x2 and 4x4 tiled copies of PBF (../shared/tools/tile_pbf.py) in
 #       target/tiles/ (kept, rebuilt when PBF is newer), Feltkart ingest time and peak RSS for
-#       1x/4x/16x, per MB of input.
+#       1x/4x/16x, per MB of input. (scripts/ingest-memory.sh measures the peak RSS alone,
+#       over more runs.)
 # Every result is a plain line such as `ratio ingest-osmium/feltkart: 7.9` (peer / Feltkart:
 # above 1 means Feltkart is faster); progress and tool noise go to stderr.
 #
@@ -30,18 +32,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PBF_ARG="${1:-../shared/data/osm/liechtenstein.osm.pbf}"
-case "$PBF_ARG" in
-  /*) PBF="$PBF_ARG" ;;
-  *) if [ -f "$PBF_ARG" ]; then PBF="$(pwd)/$PBF_ARG"; else PBF="$ROOT/$PBF_ARG"; fi ;;
-esac
+# shellcheck source=scripts/pbf-common.sh
+. "$ROOT/scripts/pbf-common.sh"
+resolve_pbf peer-ratios.sh "${1:-}"
 cd "$ROOT"
-if [ ! -f "$PBF" ]; then
-  echo "usage: scripts/peer-ratios.sh [PBF]  ($PBF_ARG not found)" >&2
-  exit 2
-fi
 PEERS="$ROOT/../shared/peers"
-TILE="$ROOT/../shared/tools/tile_pbf.py"
 export PEERS_VENV="${PEERS_VENV:-$PEERS/.venv}"
 RUNS="${RUNS:-5}"
 PY="$PEERS_VENV/bin/python"
@@ -94,9 +89,11 @@ echo "feltkart: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unkn
 
 # --- (a) ingest peers ---------------------------------------------------------------------
 log "peers.py ingest-osmium"
-"$PY" "$PEERS/peers.py" ingest-osmium "$PBF" > "$TMP/osmium.json"
+/usr/bin/time -f %M -o "$TMP/osmium.rss" "$PY" "$PEERS/peers.py" ingest-osmium "$PBF" > "$TMP/osmium.json"
 log "peers.py ingest-pyrosm"
-"$PY" "$PEERS/peers.py" ingest-pyrosm "$PBF" > "$TMP/pyrosm.json"
+/usr/bin/time -f %M -o "$TMP/pyrosm.rss" "$PY" "$PEERS/peers.py" ingest-pyrosm "$PBF" > "$TMP/pyrosm.json"
+OSM_KIB=$(tail -n 1 "$TMP/osmium.rss")
+PYROSM_KIB=$(tail -n 1 "$TMP/pyrosm.rss")
 OSM_WALL=$(field "$TMP/osmium.json" wall_s)
 OSM_DECODE=$(field "$TMP/osmium.json" decode_locations_only_s)
 PYROSM_WALL=$(field "$TMP/pyrosm.json" wall_s)
@@ -117,6 +114,10 @@ echo "ratio ingest-osmium/feltkart: $(calc "round($OSM_WALL / $FK_S, 2)")"
 echo "ratio ingest-pyrosm/feltkart: $(calc "round($PYROSM_WALL / $FK_S, 2)")"
 echo "ratio decode-locations-only/feltkart: $(calc "round($OSM_DECODE / $FK_S, 2)")"
 echo "ratio peak-rss/pbf-size: $(calc "round($FK_KIB * 1024 / $BYTES, 2)")"
+echo "ingest-osmium peak_rss_mb (whole python process): $(calc "round($OSM_KIB * 1024 / 1e6, 1)")"
+echo "ingest-pyrosm peak_rss_mb (whole python process): $(calc "round($PYROSM_KIB * 1024 / 1e6, 1)")"
+echo "ratio peak-rss ingest-osmium/feltkart: $(calc "round($OSM_KIB / $FK_KIB, 2)")"
+echo "ratio peak-rss ingest-pyrosm/feltkart: $(calc "round($PYROSM_KIB / $FK_KIB, 2)")"
 
 # --- (d) graph: networkx Dijkstra vs Adjacency::lengths_from ---------------------------------
 if [ "${SKIP_GRAPH:-0}" != "1" ]; then
@@ -137,18 +138,10 @@ fi
 
 # --- (e) scaling with tiled copies ----------------------------------------------------------
 if [ "${SKIP_SCALING:-0}" != "1" ]; then
-  mkdir -p "$ROOT/target/tiles"
-  STEM="$(basename "$PBF")"
-  STEM="${STEM%.pbf}"
-  STEM="${STEM%.osm}"
   echo "scale 1x: $(calc "round($MB, 2)") MB, ingest $(calc "round($FK_S, 3)") s ($(calc "round($FK_S / $MB, 4)") s/MB), peak RSS $(calc "round($FK_KIB * 1024 / 1e6, 1)") MB ($(calc "round($FK_KIB * 1024 / $BYTES, 2)") x input)"
   for grid in 2 4; do
     n=$((grid * grid))
-    TILED="$ROOT/target/tiles/$STEM.x$n.osm.pbf"
-    if [ ! -f "$TILED" ] || [ "$PBF" -nt "$TILED" ]; then
-      log "tiling $n copies into $TILED"
-      "$PY" "$TILE" "$PBF" "$TILED" --grid "$grid"
-    fi
+    TILED="$(tiled_copy "$PY" "$grid")"
     TB=$(stat -c %s "$TILED")
     TMB=$(calc "$TB / 1e6")
     log "feltkart ingest ${n}x x$RUNS"

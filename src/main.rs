@@ -6,6 +6,12 @@ mod summary;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// jemalloc, built to return freed pages to the OS at once (`.cargo/config.toml`): `ingest`
+/// frees each phase's buffers before the next, and glibc's per-thread arenas kept them.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Feltkart: plan outreach walks from OpenStreetMap data.
 #[derive(Parser)]
 #[command(name = "feltkart", version, about, long_about = None)]

@@ -18,7 +18,7 @@ const STARTS: [(&str, f64, f64); 3] = [
     ("balzers", 9.4969, 47.0663),
 ];
 
-fn priority(at: LonLat) -> f64 {
+pub fn priority(at: LonLat) -> f64 {
     let (x, y) = (
         (at.lon / 0.005).floor() as i64,
         (at.lat / 0.003).floor() as i64,

@@ -44,6 +44,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         s.table.cells.len(),
         s.table.resolution
     )?;
+    let mut young: Vec<feltkart_cells::output::DistrictReport> = Vec::new();
     for p in feltkart_cells::Profile::builtin(&s.taxonomy)? {
         let scores = s.scores(&p)?;
         let cells_geo = feltkart_cells::output::cells_geojson(&s.table, &scores, &p).to_string();
@@ -56,6 +57,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         let (reports, _, _) = super::districts::rank(&s, &p, &a.out)?;
         writeln!(out)?;
         super::districts::print(&mut out, &p, &reports, 3)?;
+        if p.id == "young-people" {
+            young = reports;
+        }
     }
     drop(out);
     // An evening walk for two pairs from the Railway Square, in December (after dark).
@@ -92,11 +96,140 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         coverage_days: 28,
     };
     super::plan::walk(&walk)?;
+    drop(s);
+    day_and_rota(a, &atlas_path, &young)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "\nOutputs (atlas, GeoJSON, CSV, GPX, walk sheets) in {}; map data © OpenStreetMap contributors (ODbL).",
         a.out.display()
+    )?;
+    Ok(())
+}
+
+/// Made-up revisits around `centre` (offsets in metres east and north): two promised
+/// appointments, one of them set so that it clashes with the other, and three searches, one
+/// of which failed in the evening last week.
+fn demo_revisits(centre: feltkart_model::LonLat) -> String {
+    let at = |east: f64, north: f64| {
+        let lat = centre.lat + north / 111_195.0;
+        let lon = centre.lon + east / (111_195.0 * centre.lat.to_radians().cos());
+        format!("{{\"lon\": {lon:.6}, \"lat\": {lat:.6}}}")
+    };
+    format!(
+        r#"{{"revisits": [
+  {{"id": 1, "place": {}, "mode": "appointment", "window": {{"start": "2026-12-08T13:30", "end": "2026-12-08T14:00"}}, "priority": 4, "team": 1,
+   "attempts": [{{"at": "2026-12-01T13:40", "outcome": "contact"}}]}},
+  {{"id": 2, "place": {}, "mode": "appointment", "window": {{"start": "2026-12-08T15:30", "end": "2026-12-08T15:45"}}, "priority": 3, "team": 1}},
+  {{"id": 3, "place": {}, "mode": "appointment", "window": {{"start": "2026-12-08T15:30", "end": "2026-12-08T15:45"}}, "priority": 2, "team": 1}},
+  {{"id": 4, "place": {}, "mode": "search", "due": "2026-12-15", "priority": 5, "team": 1,
+   "attempts": [{{"at": "2026-12-03T19:20", "outcome": "no_answer"}}]}},
+  {{"id": 5, "place": {}, "mode": "search", "due": "2026-12-12", "priority": 2, "team": 1,
+   "attempts": [{{"at": "2026-12-04T14:10", "outcome": "note_left"}}]}},
+  {{"id": 6, "place": {}, "mode": "search", "due": "2026-12-20", "priority": 1, "team": 1}}
+]}}
+"#,
+        at(0.0, 0.0),
+        at(350.0, 150.0),
+        at(-300.0, -250.0),
+        at(-250.0, 300.0),
+        at(200.0, -350.0),
+        at(-400.0, -100.0),
+    )
+}
+
+/// One day route near the top young-people district (a 4-hour shift with made-up revisits)
+/// and one 4-week rota over the top districts; one line each.
+fn day_and_rota(
+    a: &Args,
+    atlas: &std::path::Path,
+    young: &[feltkart_cells::output::DistrictReport],
+) -> anyhow::Result<()> {
+    let top = young
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("demo: no ranked district for the day route"))?;
+    let centre = feltkart_cells::LatLng::from(top.district.best_cell);
+    let centre = feltkart_model::LonLat {
+        lon: centre.lng(),
+        lat: centre.lat(),
+    };
+    let revisits = super::cells::write(&a.out, "revisits.json", &demo_revisits(centre))?;
+    let name = |r: &feltkart_cells::output::DistrictReport| {
+        r.district
+            .name
+            .clone()
+            .unwrap_or_else(|| r.district.key.to_string())
+    };
+    let day = super::day::DayArgs {
+        common: super::cells::Common {
+            atlas: atlas.to_path_buf(),
+            profile: "young-people".into(),
+            resolution: feltkart_cells::DEFAULT_RESOLUTION,
+            taxonomy: None,
+            out: a.out.clone(),
+        },
+        revisits,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 8)
+            .ok_or_else(|| anyhow::anyhow!("demo date"))?,
+        shift_start: chrono::NaiveTime::from_hms_opt(13, 0, 0)
+            .ok_or_else(|| anyhow::anyhow!("demo time"))?,
+        shift_end: chrono::NaiveTime::from_hms_opt(17, 0, 0)
+            .ok_or_else(|| anyhow::anyhow!("demo time"))?,
+        start: centre,
+        end: None,
+        team: Some(1),
+        now: chrono::NaiveDate::from_ymd_opt(2026, 12, 8).and_then(|d| d.and_hms_opt(8, 0, 0)),
+        service_minutes: 5,
+        utc_offset: chrono::FixedOffset::east_opt(2 * 3600)
+            .ok_or_else(|| anyhow::anyhow!("demo offset"))?,
+        seed: 1,
+    };
+    let d = super::day::plan(&day, false)?;
+    let areas: Vec<String> = young.iter().take(4).map(name).collect();
+    let rota = super::rota::RotaArgs {
+        team: 1,
+        pairs: 2,
+        shifts: [
+            "mon,09:00-13:00,1",
+            "tue,14:00-18:00,2",
+            "thu,18:00-22:00,1",
+            "sat,19:00-23:00,2",
+        ]
+        .iter()
+        .map(|s| super::rota::parse_shift(s).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<_>>()?,
+        areas,
+        first_monday: chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .ok_or_else(|| anyhow::anyhow!("demo date"))?,
+        weeks: 4,
+        seed: 7,
+        overrides: None,
+        out: a.out.clone(),
+    };
+    let (r, _, ics) = super::rota::plan(&rota)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\nDay route near {} on 8 December, 13:00-17:00: {} of {} revisits served ({} not: {}), {:.0} min observation walking in the free time; {}",
+        name(top),
+        d.served,
+        d.revisits,
+        d.unserved.len(),
+        d.unserved.join("; "),
+        d.observation_min,
+        d.gpx.display()
+    )?;
+    writeln!(
+        out,
+        "Rota over 4 weeks for 2 pairs, 4 shifts a week, {} areas: {} shifts, each area in {} day-parts at least; {}",
+        rota.areas.len(),
+        r.assignments.len(),
+        r.coverage
+            .iter()
+            .map(|c| c.day_parts.len())
+            .min()
+            .unwrap_or(0),
+        ics.display()
     )?;
     Ok(())
 }

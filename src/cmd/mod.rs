@@ -2,6 +2,7 @@
 
 pub mod cells;
 pub mod coverage;
+pub mod day;
 pub mod db;
 pub mod demo;
 pub mod districts;
@@ -10,6 +11,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod log;
 pub mod plan;
+pub mod rota;
 pub mod score;
 pub mod serve;
 pub mod stats;

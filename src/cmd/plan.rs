@@ -2,13 +2,16 @@
 //! time of day, through the profile's priority cells; GPX, GeoJSON, a walk sheet and a record
 //! of what the plan was made from.
 
-use super::cells::{Common, load, nonempty, profile, write};
+use super::cells::{Common, Scoring, load, nonempty, profile, write};
 use anyhow::{Context, anyhow};
 use chrono::{FixedOffset, NaiveDateTime};
 use feltkart_cells::Resolution;
 use feltkart_model::LonLat;
 use feltkart_plan::export::{to_geojson, to_gpx, walk_sheet};
-use feltkart_plan::walk::request::{PRIORITY_SCORE, WalkContext, WalkRequest, plan_request};
+use feltkart_plan::walk::request::{
+    PRIORITY_SCORE, WalkContext, WalkRequest, edge_cells, plan_request, snap_on,
+};
+use petgraph::graph::NodeIndex;
 use serde_json::json;
 use std::io::Write;
 
@@ -17,6 +20,12 @@ use std::io::Write;
 pub enum Command {
     /// Plan observation walks for one or more pairs.
     Walk(WalkArgs),
+    /// Plan one pair's day: promised appointments kept, search revisits added by priority,
+    /// the free time filled with observation walking (GPX, GeoJSON, walk sheet, record).
+    Day(super::day::DayArgs),
+    /// Plan a team's rota over a cycle of weeks: priority areas spread over the day-parts
+    /// (CSV and iCalendar).
+    Rota(super::rota::RotaArgs),
 }
 
 /// Arguments of `feltkart plan walk`.
@@ -92,7 +101,25 @@ pub(crate) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
 pub fn run(c: &Command) -> anyhow::Result<()> {
     match c {
         Command::Walk(a) => walk(a),
+        Command::Day(a) => super::day::run(a),
+        Command::Rota(a) => super::rota::run(a),
     }
+}
+
+/// Each edge's priority (0-1): the profile's score of the cell at the edge's middle point.
+pub(super) fn edge_priority(s: &Scoring, p: &feltkart_cells::Profile) -> anyhow::Result<Vec<f64>> {
+    let scores = s.scores(p)?;
+    Ok(edge_cells(&s.atlas.graph, &scores, s.table.resolution)?.priority)
+}
+
+/// The vertex nearest to `p`, or an error saying why `p` cannot be used as the `what`.
+pub(super) fn snap(
+    s: &Scoring,
+    index: &feltkart_graph::SnapIndex,
+    p: LonLat,
+    what: &'static str,
+) -> anyhow::Result<NodeIndex> {
+    Ok(snap_on(&s.atlas.extract, &s.atlas.graph, index, p, what)?)
 }
 
 pub fn walk(a: &WalkArgs) -> anyhow::Result<()> {

@@ -2,15 +2,8 @@
 //! (closed counter-clockwise lon/lat rings, attribution), every score is the sum of its points,
 //! the CSV has a row per cell, and bad arguments get one clear line.
 
-use crate::common;
+use crate::common::{self, ingest_monaco, run};
 use serde_json::Value;
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    common::run_feltkart(args)
-}
-
-use common::ingest_monaco;
 
 /// Twice the signed area of a ring (positive: counter-clockwise in lon/lat).
 fn signed_area2(ring: &[Value]) -> f64 {
@@ -526,23 +519,9 @@ fn display_aggregation_conserves_dwellings_and_observed_signs_score_as_a_layer()
     assert!((parts - s.score).abs() < 0.01);
 }
 
-/// The Python with Debian's gpxpy and geojson modules: `scripts/test` installs them and sets
-/// `FELTKART_PY_VALIDATORS`; without it the check runs if `/usr/bin/python3` has both.
-fn python_validators() -> Option<String> {
-    if let Ok(py) = std::env::var("FELTKART_PY_VALIDATORS") {
-        return Some(py);
-    }
-    let py = "/usr/bin/python3";
-    let ok = Command::new(py)
-        .args(["-c", "import gpxpy, geojson"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then(|| py.to_owned())
-}
-
 #[test]
 fn walk_gpx_and_geojson_open_in_independent_gpx_and_geojson_libraries() {
-    let Some(py) = python_validators() else {
+    let Some(py) = common::python_with("gpxpy, geojson") else {
         eprintln!("skipped: no python3 with gpxpy and geojson (scripts/test installs them)");
         return;
     };
@@ -569,20 +548,13 @@ fn walk_gpx_and_geojson_open_in_independent_gpx_and_geojson_libraries() {
         out,
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let script = common::root().join("tests/integration/real_clients.py");
-    let v = Command::new(&py)
-        .arg(&script)
-        .arg(dir.path().join("walk-1.gpx"))
-        .arg(dir.path().join("walk-1.geojson"))
-        .output()
-        .unwrap();
-    assert!(
-        v.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&v.stdout),
-        String::from_utf8_lossy(&v.stderr)
+    common::real_clients(
+        &py,
+        &[
+            &dir.path().join("walk-1.gpx"),
+            &dir.path().join("walk-1.geojson"),
+        ],
     );
-    assert!(String::from_utf8_lossy(&v.stdout).starts_with("ok:"));
 }
 
 #[test]

@@ -49,8 +49,8 @@ pub fn feltkart_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_feltkart"))
 }
 
-/// Run the `feltkart` binary with `args`.
-pub fn run_feltkart(args: &[&str]) -> std::process::Output {
+/// Run the `feltkart` binary.
+pub fn run(args: &[&str]) -> std::process::Output {
     std::process::Command::new(feltkart_bin())
         .args(args)
         .output()
@@ -60,7 +60,7 @@ pub fn run_feltkart(args: &[&str]) -> std::process::Output {
 /// `feltkart ingest` of the real Monaco extract into `dir/monaco.atlas`.
 pub fn ingest_monaco(dir: &std::path::Path) -> PathBuf {
     let atlas = dir.join("monaco.atlas");
-    let o = run_feltkart(&[
+    let o = run(&[
         "ingest",
         shared_osm("monaco.osm.pbf").to_str().unwrap(),
         "-o",
@@ -69,4 +69,36 @@ pub fn ingest_monaco(dir: &std::path::Path) -> PathBuf {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     atlas
+}
+
+/// A Python that imports `modules` (Debian's python3-gpxpy, python3-geojson,
+/// python3-icalendar): `scripts/test` installs them all and sets `FELTKART_PY_VALIDATORS`;
+/// without it the check runs if `/usr/bin/python3` has them.
+pub fn python_with(modules: &str) -> Option<String> {
+    if let Ok(py) = std::env::var("FELTKART_PY_VALIDATORS") {
+        return Some(py);
+    }
+    let py = "/usr/bin/python3";
+    let ok = std::process::Command::new(py)
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| py.to_owned())
+}
+
+/// Check `files` with `tests/integration/real_clients.py` (by extension: .gpx, .geojson,
+/// .ics); returns its one line.
+pub fn real_clients(py: &str, files: &[&std::path::Path]) -> String {
+    let v = std::process::Command::new(py)
+        .arg(root().join("tests/integration/real_clients.py"))
+        .args(files)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&v.stdout).into_owned();
+    assert!(
+        v.status.success() && out.starts_with("ok:"),
+        "{out}{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+    out
 }

@@ -15,6 +15,7 @@
 mod bad_input;
 mod cells_cli;
 mod common;
+mod day_cli;
 mod fixtures;
 mod map_matching;
 mod pbf_writer;

@@ -3,7 +3,7 @@
 //! Bad input gets one clear line, a non-zero exit, and writes nothing (the audit log, which
 //! every write appends to in its own transaction, does not grow).
 
-use crate::common::{ingest_monaco, run_feltkart as run};
+use crate::common::{ingest_monaco, run};
 use feltkart_store::{Store, StoreConfig};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -346,4 +346,81 @@ fn recent_coverage_in_the_slot_lowers_a_cells_worth() {
     let (sat, _) = plan_edges(dir.path(), a, "2026-11-14T12:00", None);
     let (sat_history, _) = plan_edges(dir.path(), a, "2026-11-14T12:00", Some(&db));
     assert_eq!(sat, sat_history);
+}
+
+/// `plan walk --db`: observed signs from the store become the `observed_signs` layer, so a
+/// profile that weights it values the observed cell more.
+#[test]
+fn observed_signs_from_the_store_raise_the_observed_cells_worth() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = ingest_monaco(dir.path());
+    let a = atlas.to_str().unwrap();
+    let db = dir.path().join("feltkart.db");
+    ok(&["team", "add", "mc", "--hours", "74", "--atlas", a]);
+    let profile = dir.path().join("with-signs.toml");
+    std::fs::write(
+        &profile,
+        std::fs::read_to_string(crate::common::root().join("data/profiles/young-people.toml"))
+            .unwrap()
+            .replacen("[indicators]\n", "[indicators]\nobserved_signs = 0.5\n", 1),
+    )
+    .unwrap();
+    let plan = |name: &str, db: &Path| -> Value {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "plan",
+            "walk",
+            "--atlas",
+            a,
+            "--profile",
+            profile.to_str().unwrap(),
+            "--start",
+            "7.4246,43.7384",
+            "--minutes",
+            "20",
+            "--at",
+            "2026-11-10T18:00",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend(["--db", db.to_str().unwrap()]);
+        ok(&args);
+        serde_json::from_str(&std::fs::read_to_string(out.join("walk-plan.json")).unwrap()).unwrap()
+    };
+    // Before: the layer is there (the profile needs it) but empty.
+    let before = plan("before", &db);
+    for day in 2..=7 {
+        ok(&args(
+            &[
+                "log",
+                "observation",
+                "--team",
+                "mc",
+                "--atlas",
+                a,
+                "--at",
+                &format!("2026-11-0{day}T19:00"),
+                "--lon",
+                "7.4246",
+                "--lat",
+                "43.7384",
+                "--sign",
+                "youth_gathering",
+            ]
+            .map(str::to_owned),
+        ));
+    }
+    let after = plan("after", &db);
+    assert_eq!(before["made_from"]["coverage"]["observations"], 0);
+    assert_eq!(after["made_from"]["coverage"]["observations"], 6);
+    // The streets' worth went up where the signs were seen (the optimum bound, a fractional
+    // knapsack over the edge values, rises), and the walk changes.
+    let bound = |r: &Value| r["walks"][0]["bound"].as_f64().unwrap();
+    assert!(
+        bound(&after) > bound(&before),
+        "{} vs {}",
+        bound(&after),
+        bound(&before)
+    );
+    assert_ne!(after["walks"][0]["edges"], before["walks"][0]["edges"]);
 }

@@ -154,7 +154,7 @@ pub fn write(atlas: &Atlas, path: &Path) -> Result<u32, AtlasError> {
     };
     let tmp = path.with_extension("atlas.tmp");
     let file = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
     out.write_all(&[0u8; HEADER_LEN])
         .map_err(io("cannot write"))?;
     let mut body = Checksummed {
@@ -283,8 +283,11 @@ pub fn ingest(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Atlas, feltkart_osm::OsmError> {
     let mut extract = feltkart_osm::read_extract(path, taxonomy, progress)?;
-    let graph = feltkart_graph::build(&extract, feltkart_graph::BuildOptions::default());
-    extract.walk_ways = Vec::new();
+    // The graph takes the walkable ways (the atlas keeps them only as graph edges).
+    let graph = feltkart_graph::build_from_ways(
+        std::mem::take(&mut extract.walk_ways),
+        feltkart_graph::BuildOptions::default(),
+    );
     Ok(Atlas {
         written_by: format!("feltkart {}", env!("CARGO_PKG_VERSION")),
         extract,

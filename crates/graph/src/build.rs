@@ -7,6 +7,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 
 /// Which walkability rule selects the ways.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,25 +99,45 @@ fn path_length(coords: &[LonLat]) -> f64 {
 /// Build the walking graph from an extract.
 #[must_use]
 pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
-    let ways: Vec<(&WalkWay, Vec<std::ops::Range<usize>>)> = extract
-        .walk_ways
-        .iter()
-        .filter(|w| selected(w, opts.rule))
-        .map(|w| (w, runs(w, opts.rule)))
-        .collect();
+    let decisions = decision_nodes(&extract.walk_ways, opts.rule);
+    graph_of(extract.walk_ways.iter(), &decisions, opts)
+}
 
-    // Decision nodes: way (run) ends, and nodes used more than once (as peers.py counts them).
-    let mut uses: FxHashMap<OsmNodeId, u32> = FxHashMap::default();
-    for (w, rs) in &ways {
-        for r in rs {
-            for n in &w.nodes[r.clone()] {
-                *uses.entry(*n).or_default() += 1;
-            }
-            *uses.entry(w.nodes[r.start]).or_default() += 1;
-            *uses.entry(w.nodes[r.end - 1]).or_default() += 1;
+/// Build the walking graph from walkable ways it takes: each way is freed once its edges are
+/// built, so the ways and the graph are never both whole in memory.
+#[must_use]
+pub fn build_from_ways(walk_ways: Vec<WalkWay>, opts: BuildOptions) -> WalkGraph {
+    let decisions = decision_nodes(&walk_ways, opts.rule);
+    graph_of(walk_ways.into_iter(), &decisions, opts)
+}
+
+/// Decision nodes, sorted: run ends, and nodes used more than once (as peers.py counts them:
+/// an end counts once more, so every end is a decision node).
+fn decision_nodes(walk_ways: &[WalkWay], rule: Rule) -> Vec<OsmNodeId> {
+    let mut uses: Vec<OsmNodeId> = Vec::new();
+    for w in walk_ways.iter().filter(|w| selected(w, rule)) {
+        for r in runs(w, rule) {
+            uses.extend_from_slice(&w.nodes[r.clone()]);
+            uses.push(w.nodes[r.start]);
+            uses.push(w.nodes[r.end - 1]);
         }
     }
+    uses.sort_unstable();
+    let mut decisions: Vec<OsmNodeId> = uses
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .map(|run| run[0])
+        .collect();
+    decisions.shrink_to_fit();
+    decisions
+}
 
+/// The graph of the selected ways, split at the decision nodes.
+fn graph_of<W: Borrow<WalkWay>>(
+    walk_ways: impl Iterator<Item = W>,
+    decisions: &[OsmNodeId],
+    opts: BuildOptions,
+) -> WalkGraph {
     let mut g: UnGraph<GNode, GEdge> = UnGraph::default();
     let mut index: FxHashMap<OsmNodeId, NodeIndex> = FxHashMap::default();
     let mut vertex = |g: &mut UnGraph<GNode, GEdge>, osm: OsmNodeId, at: LonLat| {
@@ -128,15 +149,19 @@ pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
         rule: Some(opts.rule),
         ..GraphStats::default()
     };
-    for (w, rs) in &ways {
-        for r in rs {
+    for w in walk_ways {
+        let w: &WalkWay = w.borrow();
+        if !selected(w, opts.rule) {
+            continue;
+        }
+        for r in runs(w, opts.rule) {
             let nodes = &w.nodes[r.clone()];
             let coords = &w.coords[r.clone()];
             let mut start = 0;
             for i in 1..nodes.len() {
                 let decision = !opts.simplify
                     || i == nodes.len() - 1
-                    || uses.get(&nodes[i]).copied().unwrap_or(0) >= 2;
+                    || decisions.binary_search(&nodes[i]).is_ok();
                 if !decision {
                     continue;
                 }
@@ -202,12 +227,39 @@ pub fn build(extract: &Extract, opts: BuildOptions) -> WalkGraph {
             .filter(|n| labels[n.index()] != best)
             .map(|n| g[n].at)
             .collect();
-        g = g.filter_map(
-            |n, w| (labels[n.index()] == best).then(|| w.clone()),
-            |_, e| Some(e.clone()),
-        );
+        g = keep_component(g, &labels, best);
         stats.nodes_dropped = stats.nodes_before - g.node_count() as u64;
         stats.edges_dropped = stats.edges_before - g.edge_count() as u64;
     }
     WalkGraph { graph: g, stats }
+}
+
+/// The vertices labelled `best` and the edges between them, in their order, moved (not
+/// copied) out of `g`; everything else is freed as it is passed.
+fn keep_component(
+    g: UnGraph<GNode, GEdge>,
+    labels: &[usize],
+    best: usize,
+) -> UnGraph<GNode, GEdge> {
+    let kept_nodes = labels.iter().filter(|&&l| l == best).count();
+    let kept_edges = g
+        .raw_edges()
+        .iter()
+        .filter(|e| labels[e.source().index()] == best)
+        .count();
+    let (nodes, edges) = g.into_nodes_edges();
+    let mut out = UnGraph::with_capacity(kept_nodes, kept_edges);
+    let mut new_index = vec![NodeIndex::end(); nodes.len()];
+    for (i, n) in nodes.into_iter().enumerate() {
+        if labels[i] == best {
+            new_index[i] = out.add_node(n.weight);
+        }
+    }
+    for e in edges {
+        let (s, t) = (e.source().index(), e.target().index());
+        if labels[s] == best {
+            out.add_edge(new_index[s], new_index[t], e.weight);
+        }
+    }
+    out
 }

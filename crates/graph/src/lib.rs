@@ -8,7 +8,7 @@ pub mod matching;
 mod paths;
 mod snap;
 
-pub use build::{BuildOptions, GraphStats, Rule, build};
+pub use build::{BuildOptions, GraphStats, Rule, build, build_from_ways};
 pub use invariants::InvariantError;
 pub use matching::{MatchError, MatchOptions, MatchedTrack, TrackPoint, Traversal, match_track};
 pub use paths::{Adjacency, Path, Scratch, ShortestPaths};

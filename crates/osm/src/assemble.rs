@@ -8,16 +8,17 @@ use crate::extract::{
     Warnings,
 };
 use crate::multipolygon::{Segment, assemble as assemble_rings, build_rings};
-use crate::nodes::NodeIndex;
+use crate::nodes::NodeTable;
 use crate::raw::{RawChunk, RelationInfo, Role, WayInfo};
+use crate::ways::{Compacted, NodeRef, WayBlock, compact};
 use feltkart_model::{
-    BBox, BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId,
-    OsmWayId, haversine_m,
+    BuildingType, HousingAreaType, HousingKind, LonLat, OsmNodeId, OsmRef, OsmRelationId, OsmWayId,
+    haversine_m,
 };
 use geo::{BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// A way's outline, or why there is none.
 enum Outline {
@@ -26,7 +27,7 @@ enum Outline {
     Open(Vec<Coord<f64>>),
 }
 
-fn outline(refs: &[i64], nodes: &NodeIndex) -> Outline {
+fn outline(refs: &[NodeRef], nodes: &NodeTable) -> Outline {
     let coords: Vec<Coord<f64>> = refs
         .iter()
         .filter_map(|&r| nodes.get(r))
@@ -70,7 +71,7 @@ struct WalkOut {
     peer: Option<(u64, f64)>,
 }
 
-fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut {
+fn walk_way(id: i64, refs: &[NodeRef], info: &WayInfo, nodes: &NodeTable) -> WalkOut {
     let mut ids = Vec::with_capacity(refs.len());
     let mut coords: Vec<LonLat> = Vec::with_capacity(refs.len());
     let mut gaps_before = Vec::new();
@@ -83,7 +84,7 @@ fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut
                     gaps_before.push(u32::try_from(ids.len()).unwrap_or(u32::MAX));
                 }
                 pending_gap = false;
-                ids.push(OsmNodeId(r));
+                ids.push(OsmNodeId(nodes.id(r)));
                 coords.push(LonLat { lon, lat });
             }
             None => {
@@ -104,10 +105,10 @@ fn walk_way(id: i64, refs: &[i64], info: &WayInfo, nodes: &NodeIndex) -> WalkOut
         walk: info.walk,
         peer_walkable: info.peer_walkable,
         class: info.highway_class(),
-        highway: info.highway.clone().unwrap_or_default(),
-        name: info.name.clone(),
+        highway: info.highway().unwrap_or_default().to_owned(),
+        name: info.name().map(str::to_owned),
         lit: info.lit,
-        surface: info.surface.clone(),
+        surface: info.surface().map(str::to_owned),
         nodes: ids,
         coords,
         gaps_before,
@@ -140,6 +141,80 @@ struct Collected {
 }
 
 impl Collected {
+    /// Room for every housing feature the chunks and blocks can yield, so the vector never
+    /// grows by doubling.
+    fn with_capacity(blocks: &[WayBlock], chunks: &[RawChunk]) -> Self {
+        let ways = blocks
+            .iter()
+            .flat_map(|b| b.infos.iter())
+            .filter(|(_, i)| i.housing.is_some())
+            .count();
+        let others = chunks
+            .iter()
+            .map(|c| {
+                c.relations.iter().filter(|r| r.housing.is_some()).count()
+                    + c.tagged_nodes
+                        .iter()
+                        .filter(|n| n.housing.is_some())
+                        .count()
+            })
+            .sum::<usize>();
+        Self {
+            housing: Vec::with_capacity(ways + others),
+            ..Self::default()
+        }
+    }
+
+    /// Append what `other` collected.
+    fn append(&mut self, mut other: Self) {
+        self.housing.append(&mut other.housing);
+        self.places.append(&mut other.places);
+        self.districts.append(&mut other.districts);
+    }
+
+    /// A way's outline: an area when closed, else (for places) its mean point.
+    fn add_outline(
+        &mut self,
+        id: i64,
+        info: &WayInfo,
+        o: Outline,
+        warnings: &mut Warnings,
+        peer: &mut PeerCounts,
+    ) {
+        let osm = OsmRef::Way(OsmWayId(id));
+        match o {
+            Outline::Closed(ring) => {
+                match info.peer_residential {
+                    Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
+                    Some(PeerResidential::Building) => peer.residential_building_areas += 1,
+                    None => {}
+                }
+                self.add_area(AreaFacts {
+                    osm,
+                    shape: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
+                    housing: info.housing,
+                    levels: info.levels,
+                    places: info.places(),
+                    name: info.name(),
+                    district: info.district,
+                });
+            }
+            Outline::Open(coords) => {
+                if info.housing.is_some() || info.district.is_some() {
+                    warnings.unclosed_outlines += 1;
+                }
+                if let (false, Some(at)) = (info.places().is_empty(), mean_point(&coords)) {
+                    self.places.push(Place {
+                        osm,
+                        kinds: info.places().to_vec(),
+                        name: info.name().map(str::to_owned),
+                        at,
+                    });
+                }
+            }
+        }
+    }
+
     fn add_area(&mut self, mut a: AreaFacts<'_>) {
         let at = a.shape.centroid().map(to_lonlat);
         let Some(at) = at else { return };
@@ -178,18 +253,68 @@ impl Collected {
     }
 }
 
+/// Count one walkable way (Feltkart's and the peers' rule).
+fn count_walk(
+    w: &WalkOut,
+    stats: &mut ExtractStats,
+    warnings: &mut Warnings,
+    peer: &mut PeerCounts,
+) {
+    if let Some((e, len)) = w.peer {
+        peer.walk_ways += 1;
+        peer.walk_edges += e;
+        peer.walk_length_m += len;
+    }
+    if w.missing > 0 {
+        warnings.missing_way_node_refs += w.missing;
+        if w.peer_walkable {
+            peer.missing_node_locations += w.missing;
+        }
+    }
+    let Some(way) = &w.way else {
+        warnings.dropped_walk_ways += 1;
+        return;
+    };
+    if way.walk.is_none() {
+        return;
+    }
+    if w.missing > 0 {
+        warnings.clipped_walk_ways += 1;
+    }
+    stats.walk_ways += 1;
+    let mut start = 0usize;
+    for cut in way
+        .gaps_before
+        .iter()
+        .map(|&g| g as usize)
+        .chain([way.coords.len()])
+    {
+        let part = &way.coords[start..cut];
+        stats.walk_edges += part.len().saturating_sub(1) as u64;
+        stats.walk_length_m += part
+            .windows(2)
+            .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
+            .sum::<f64>();
+        start = cut;
+    }
+}
+
 /// Assemble one area relation: its rings, and whether it was complete (all member ways in
 /// the file with all their nodes).
 fn relation_shape(
     rel: &RelationInfo,
-    ways: &FxHashMap<i64, &[i64]>,
-    nodes: &NodeIndex,
+    ways: &FxHashMap<i64, (u32, u32)>,
+    blocks: &[WayBlock],
+    nodes: &NodeTable,
 ) -> (Option<MultiPolygon<f64>>, bool, usize) {
     let mut complete = true;
     let mut outer = Vec::new();
     let mut inner = Vec::new();
     for &(wid, role) in &rel.ways {
-        let Some(refs) = ways.get(&wid) else {
+        let Some(refs) = ways
+            .get(&wid)
+            .and_then(|&(b, i)| blocks.get(b as usize).map(|b| b.refs(i)))
+        else {
             complete = false;
             continue;
         };
@@ -203,7 +328,7 @@ fn relation_shape(
             continue;
         }
         let seg = Segment {
-            nodes: refs.to_vec(),
+            nodes: refs.iter().map(|&r| nodes.id(r)).collect(),
             coords,
         };
         if role == Role::Inner {
@@ -272,153 +397,47 @@ pub fn assemble(
     mut chunks: Vec<RawChunk>,
     place_kinds: Vec<String>,
 ) -> Extract {
-    let nodes = NodeIndex::build(&mut chunks);
+    let Compacted {
+        blocks,
+        nodes,
+        node_counts,
+        ways,
+        members,
+    } = compact(&mut chunks, source.header_bbox);
     let mut stats = ExtractStats {
-        nodes: nodes.len() as u64,
+        nodes: node_counts.nodes,
+        ways,
         ..ExtractStats::default()
     };
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings {
+        nodes_outside_header_box: node_counts.outside_header_box,
+        ..Warnings::default()
+    };
     let mut peer = PeerCounts::default();
+    let node_bbox = node_counts.bbox;
 
-    let mut node_bbox = BBox::empty();
-    for (lon, lat) in nodes.coords() {
-        node_bbox.extend(LonLat { lon, lat });
-    }
-    if let Some(hb) = source.header_bbox {
-        warnings.nodes_outside_header_box = nodes
-            .coords()
-            .filter(|&(lon, lat)| !hb.contains(LonLat { lon, lat }))
-            .count() as u64;
-    }
-
-    // Ways with facts, in file order.
-    let infos: Vec<(i64, &[i64], &WayInfo)> = chunks
-        .iter()
-        .flat_map(|c| {
-            c.way_infos
-                .iter()
-                .map(move |(i, info)| (c.way_ids[*i as usize], c.refs(*i as usize), info))
-        })
-        .collect();
-    stats.ways = chunks.iter().map(|c| c.way_ids.len() as u64).sum();
-
-    // Walkable ways.
-    let walks: Vec<WalkOut> = infos
-        .par_iter()
-        .filter(|(_, _, info)| info.walk.is_some() || info.peer_walkable)
-        .map(|&(id, refs, info)| walk_way(id, refs, info, &nodes))
-        .collect();
-    for w in &walks {
-        if let Some((e, len)) = w.peer {
-            peer.walk_ways += 1;
-            peer.walk_edges += e;
-            peer.walk_length_m += len;
-        }
-        if w.missing > 0 {
-            warnings.missing_way_node_refs += w.missing;
-            if w.peer_walkable {
-                peer.missing_node_locations += w.missing;
-            }
-        }
-        let Some(way) = &w.way else {
-            warnings.dropped_walk_ways += 1;
-            continue;
-        };
-        if way.walk.is_none() {
-            continue;
-        }
-        if w.missing > 0 {
-            warnings.clipped_walk_ways += 1;
-        }
-        stats.walk_ways += 1;
-        let mut start = 0usize;
-        for cut in way
-            .gaps_before
+    let mut collected = Collected::with_capacity(&blocks, &chunks);
+    let walkable = |i: &WayInfo| i.walk.is_some() || i.peer_walkable;
+    let mut walk_ways: Vec<WalkWay> = Vec::with_capacity(
+        blocks
             .iter()
-            .map(|&g| g as usize)
-            .chain([way.coords.len()])
-        {
-            let part = &way.coords[start..cut];
-            stats.walk_edges += part.len().saturating_sub(1) as u64;
-            stats.walk_length_m += part
-                .windows(2)
-                .map(|p| haversine_m(p[0].lon, p[0].lat, p[1].lon, p[1].lat))
-                .sum::<f64>();
-            start = cut;
-        }
-    }
-    // Collected in place where the allocator allows: the counts above only borrowed.
-    let walk_ways: Vec<WalkWay> = walks.into_iter().filter_map(|w| w.way).collect();
+            .map(|b| b.infos.iter().filter(|(_, i)| walkable(i)).count())
+            .sum(),
+    );
 
-    // Outlines of ways that carry housing, places, districts or peer-residential tags.
-    let mut collected = Collected::default();
-    let outlines: Vec<(i64, &WayInfo, Outline)> = infos
-        .par_iter()
-        .filter(|(_, _, i)| {
-            i.housing.is_some()
-                || !i.places.is_empty()
-                || i.district.is_some()
-                || i.peer_residential.is_some()
-        })
-        .map(|&(id, refs, info)| (id, info, outline(refs, &nodes)))
-        .collect();
-    for (id, info, o) in outlines {
-        let osm = OsmRef::Way(OsmWayId(id));
-        match o {
-            Outline::Closed(ring) => {
-                match info.peer_residential {
-                    Some(PeerResidential::Landuse) => peer.residential_landuse_areas += 1,
-                    Some(PeerResidential::Building) => peer.residential_building_areas += 1,
-                    None => {}
-                }
-                collected.add_area(AreaFacts {
-                    osm,
-                    shape: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
-                    housing: info.housing,
-                    levels: info.levels,
-                    places: &info.places,
-                    name: info.name.as_deref(),
-                    district: info.district,
-                });
-            }
-            Outline::Open(coords) => {
-                if info.housing.is_some() || info.district.is_some() {
-                    warnings.unclosed_outlines += 1;
-                }
-                if let (false, Some(at)) = (info.places.is_empty(), mean_point(&coords)) {
-                    collected.places.push(Place {
-                        osm,
-                        kinds: info.places.clone(),
-                        name: info.name.clone(),
-                        at,
-                    });
-                }
-            }
-        }
-    }
-
-    // Area relations.
+    // Area relations first, as their member ways may lie in any block; their areas follow
+    // the ways' in the extract, as before.
     let relations: Vec<&RelationInfo> = chunks.iter().flat_map(|c| c.relations.iter()).collect();
     stats.area_relations = relations.len() as u64;
-    let wanted: FxHashSet<i64> = relations
-        .iter()
-        .flat_map(|r| r.ways.iter().map(|&(w, _)| w))
-        .collect();
-    let mut member_ways: FxHashMap<i64, &[i64]> = FxHashMap::default();
-    for c in &chunks {
-        for (i, id) in c.way_ids.iter().enumerate() {
-            if wanted.contains(id) {
-                member_ways.insert(*id, c.refs(i));
-            }
-        }
-    }
     let shapes: Vec<(&RelationInfo, Option<MultiPolygon<f64>>, bool)> = relations
         .par_iter()
         .map(|&r| {
-            let (shape, complete, _) = relation_shape(r, &member_ways, &nodes);
+            let (shape, complete, _) = relation_shape(r, &members, &blocks, &nodes);
             (r, shape, complete)
         })
         .collect();
+    drop(members);
+    let mut relation_areas = Collected::default();
     for (rel, shape, complete) in shapes {
         if !complete {
             warnings.incomplete_relations += 1;
@@ -434,7 +453,7 @@ pub fn assemble(
                 None => {}
             }
         }
-        collected.add_area(AreaFacts {
+        relation_areas.add_area(AreaFacts {
             osm: OsmRef::Relation(OsmRelationId(rel.id)),
             shape,
             housing: rel.housing,
@@ -444,6 +463,41 @@ pub fn assemble(
             district: rel.district,
         });
     }
+
+    // Ways with facts, block by block in file order; each block, and the intermediate
+    // results built from it, is freed before the next: walkable ways, then outlines.
+    let mut way_pois: Vec<&'static str> = Vec::new();
+    for b in blocks {
+        let walks: Vec<WalkOut> = b
+            .infos
+            .par_iter()
+            .filter(|(_, info)| walkable(info))
+            .map(|(i, info)| walk_way(b.id(*i), b.refs(*i), info, &nodes))
+            .collect();
+        for w in walks {
+            count_walk(&w, &mut stats, &mut warnings, &mut peer);
+            walk_ways.extend(w.way);
+        }
+
+        // Outlines of ways that carry housing, places, districts or peer-residential tags.
+        let outlines: Vec<(i64, &WayInfo, Outline)> = b
+            .infos
+            .par_iter()
+            .filter(|(_, i)| {
+                i.housing.is_some()
+                    || !i.places().is_empty()
+                    || i.district.is_some()
+                    || i.peer_residential.is_some()
+            })
+            .map(|(i, info)| (b.id(*i), info, outline(b.refs(*i), &nodes)))
+            .collect();
+        for (id, info, o) in outlines {
+            collected.add_outline(id, info, o, &mut warnings, &mut peer);
+        }
+        way_pois.extend(b.infos.iter().filter_map(|(_, i)| i.peer_poi));
+    }
+    drop(nodes);
+    collected.append(relation_areas);
 
     // Tagged nodes: places, district points, buildings mapped as nodes.
     for n in chunks.iter().flat_map(|c| c.tagged_nodes.iter()) {
@@ -490,12 +544,9 @@ pub fn assemble(
             .iter()
             .filter_map(|n| n.peer_poi)
             .for_each(|k| count_poi(k, "n"));
-        c.way_infos
-            .iter()
-            .filter_map(|(_, i)| i.peer_poi)
-            .for_each(|k| count_poi(k, "w"));
         c.peer_poi_relations.iter().for_each(|k| count_poi(k, "r"));
     }
+    way_pois.iter().for_each(|k| count_poi(k, "w"));
 
     let housing = filter_unspecified_buildings(collected.housing);
     for h in &housing {

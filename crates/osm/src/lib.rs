@@ -19,6 +19,7 @@ pub mod pbf;
 pub mod raw;
 pub mod tags;
 mod taxonomy;
+mod ways;
 pub mod xml;
 
 pub use error::OsmError;

@@ -11,6 +11,7 @@ use crate::error::OsmError;
 use crate::raw::{Member, RawChunk, Role};
 use crate::taxonomy::Taxonomy;
 use feltkart_model::BBox;
+use integer_encoding::VarInt;
 use osmpbfreader::fileformat::{Blob, BlobHeader};
 use osmpbfreader::osmformat::{HeaderBlock, PrimitiveBlock};
 use osmpbfreader::{OsmId, groups};
@@ -289,13 +290,19 @@ fn check_block(block: &PrimitiveBlock) -> Result<(), String> {
     Ok(())
 }
 
-fn decode_frame(path: &str, frame: &Frame, tax: &Taxonomy) -> Result<RawChunk, OsmError> {
+fn decode_frame(path: &str, frame: Frame, tax: &Taxonomy) -> Result<RawChunk, OsmError> {
     let err = |reason: String| corrupt(path, frame.index, frame.offset, reason);
     let blob = Blob::parse_from_bytes(&frame.blob)
         .map_err(|e| err(format!("blob does not decode: {e}")))?;
+    // The parsed blob holds its own copy of the compressed bytes.
+    drop(frame.blob);
     let data = blob_data(&blob).map_err(err)?;
     let block = PrimitiveBlock::parse_from_bytes(&data)
         .map_err(|e| err(format!("block does not decode: {e}")))?;
+    // The parsed block owns its data: free the inflated and compressed bytes before the
+    // block is classified, so that fewer buffers are alive per decoding thread.
+    drop(data);
+    drop(blob);
     check_block(&block).map_err(err)?;
     // check_block ruled out the overflows the group iterators do not check; should anything
     // else in them panic on a hostile block, it must not abort us.
@@ -318,10 +325,13 @@ fn decode_block(block: &PrimitiveBlock, tax: &Taxonomy) -> RawChunk {
         .way_ids
         .reserve_exact(groups.iter().map(|g| g.ways.len()).sum());
     chunk.way_ends.reserve_exact(chunk.way_ids.capacity());
+    // The block's refs are already the differences we store: their varint sizes add up to
+    // exactly the bytes needed.
     chunk.way_refs.reserve_exact(
         groups
             .iter()
-            .flat_map(|g| g.ways.iter().map(|w| w.refs.len()))
+            .flat_map(|g| g.ways.iter().flat_map(|w| w.refs.iter()))
+            .map(|&d| d.required_space())
             .sum(),
     );
     let mut scratch = Vec::new();
@@ -409,10 +419,11 @@ pub fn decode<R: Read + Send>(
                 let n = read_bytes.fetch_add(f.blob.len() as u64, Ordering::Relaxed)
                     + f.blob.len() as u64;
                 progress(n);
+                let index = f.index;
                 Some(
-                    decode_frame(path, &f, tax)
-                        .map(|c| (f.index, c))
-                        .map_err(|e| (f.index, e)),
+                    decode_frame(path, f, tax)
+                        .map(|c| (index, c))
+                        .map_err(|e| (index, e)),
                 )
             }
             Ok(f) if f.kind == "OSMHeader" => Some(Err((

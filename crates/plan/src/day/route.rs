@@ -14,7 +14,7 @@ use super::tsptw::{self, Instance, SolveOptions, Stop, UNREACHABLE};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use feltkart_graph::{Adjacency, ShortestPaths, SnapIndex, WalkGraph};
 use feltkart_model::{NodeId, Revisit, RevisitError, RevisitId, RevisitMode, TimeSlot};
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use std::fmt;
 use thiserror::Error;
 
@@ -186,39 +186,53 @@ pub struct PlannedStop {
     pub depart: NaiveDateTime,
 }
 
-/// Idle time at a vertex: waiting for a window to open, or the time left at the end.
-/// A closed walk from `at` back to `at` that lasts at most `to − from` fits without moving
-/// any visit.
+/// Free time between two consecutive places of the route: from the departure at one place
+/// (the shift's start or a visit) to the start of the next visit (or the end of the shift).
+/// The direct leg takes `direct_s` of it; any walk from `from_vertex` to `to_vertex` that
+/// takes at most `to − from` can replace the leg and the waiting without moving any visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gap {
-    /// Where the pair waits.
-    pub at: NodeId,
-    /// From.
+    /// Index of the leg it replaces ([`DayRoute::legs`]).
+    pub leg: usize,
+    /// Where the pair sets out.
+    pub from_vertex: NodeId,
+    /// Where the pair must be by `to`.
+    pub to_vertex: NodeId,
+    /// Departure.
     pub from: NaiveDateTime,
-    /// To.
+    /// Start of the next visit, or the end of the shift.
     pub to: NaiveDateTime,
+    /// Walking time of the direct leg, s.
+    pub direct_s: u32,
     /// The stop that follows (`None`: the gap at the end of the shift).
     pub before: Option<RevisitId>,
 }
 
 impl Gap {
-    /// Length in seconds.
+    /// Length in seconds (the budget of a walk replacing the leg).
     #[must_use]
     pub fn seconds(&self) -> i64 {
         (self.to - self.from).num_seconds()
     }
+
+    /// Seconds left after walking the direct leg (waiting, or the end of the shift).
+    #[must_use]
+    pub fn idle_seconds(&self) -> i64 {
+        self.seconds() - i64::from(self.direct_s)
+    }
 }
 
-/// A walk filling a gap: vertices of a closed walk from the gap's vertex back to it.
+/// A walk filling a gap: from the gap's `from_vertex` to its `to_vertex`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapWalk {
-    /// The vertices, first and last = the gap's vertex.
+    /// The vertices, first = `from_vertex`, last = `to_vertex`.
     pub vertices: Vec<NodeId>,
-    /// Its duration, s.
-    pub duration_s: u32,
+    /// The edges: `edges[i]` joins `vertices[i]` and `vertices[i + 1]`.
+    pub edges: Vec<EdgeIndex>,
 }
 
-/// The seam to the observation-walk planner: given a gap, propose a closed walk that fits.
+/// The seam to the observation-walk planner: given a gap, propose a walk that fits (see
+/// [`super::fill::WalkGapFiller`]).
 pub trait GapFiller {
     /// A walk for `gap`, or `None`.
     fn fill(&mut self, gap: &Gap) -> Option<GapWalk>;
@@ -235,6 +249,8 @@ impl<F: FnMut(&Gap) -> Option<GapWalk>> GapFiller for F {
 pub struct Leg {
     /// Vertices from one place to the next.
     pub vertices: Vec<NodeId>,
+    /// Edges: `edges[i]` joins `vertices[i]` and `vertices[i + 1]`.
+    pub edges: Vec<EdgeIndex>,
     /// Length, m.
     pub length_m: f64,
     /// Walking time, s.
@@ -254,25 +270,10 @@ pub struct DayRoute {
     pub back: NaiveDateTime,
     /// Walking time of the legs, s.
     pub travel_s: u64,
-    /// Idle time that an observation walk can fill.
+    /// Free time between consecutive places, which an observation walk can fill.
     pub gaps: Vec<Gap>,
     /// Revisits not served, with the reason.
     pub unserved: Vec<(RevisitId, Unserved)>,
-}
-
-impl DayRoute {
-    /// Ask `filler` for a walk in every gap; keep those that are closed at the gap's vertex
-    /// and fit its length.
-    pub fn fill_gaps(&self, filler: &mut impl GapFiller) -> Vec<(Gap, GapWalk)> {
-        self.gaps
-            .iter()
-            .filter_map(|g| {
-                let w = filler.fill(g)?;
-                let closed = w.vertices.first() == Some(&g.at) && w.vertices.last() == Some(&g.at);
-                (closed && i64::from(w.duration_s) <= g.seconds()).then_some((*g, w))
-            })
-            .collect()
-    }
 }
 
 impl DayRoute {
@@ -603,18 +604,24 @@ pub fn plan_day(
     let mut gaps = Vec::new();
     let mut legs = Vec::new();
     let mut from = 0usize;
+    let mut depart_s = 0u32;
     for v in &sol.visits {
         let (ci, vertex) = (cands[v.stop].0, cands[v.stop].1);
         let to = inst.stops()[v.stop].node;
         legs.push(leg(graph, &searches[from], &idx, from, to, &matrix));
-        if v.start_s > v.arrive_s {
+        let direct_s = matrix[from][to];
+        if v.start_s > depart_s.saturating_add(direct_s) {
             gaps.push(Gap {
-                at: vertex,
-                from: at(v.arrive_s),
+                leg: legs.len() - 1,
+                from_vertex: verts[from],
+                to_vertex: vertex,
+                from: at(depart_s),
                 to: at(v.start_s),
+                direct_s,
                 before: Some(revisits[ci].id),
             });
         }
+        depart_s = v.depart_s;
         stops.push(PlannedStop {
             revisit: revisits[ci].id,
             vertex,
@@ -628,9 +635,12 @@ pub fn plan_day(
     legs.push(leg(graph, &searches[from], &idx, from, 1, &matrix));
     if sol.end_arrive_s < shift_s {
         gaps.push(Gap {
-            at: shift.end_vertex,
-            from: at(sol.end_arrive_s),
+            leg: legs.len() - 1,
+            from_vertex: verts[from],
+            to_vertex: shift.end_vertex,
+            from: at(depart_s),
             to: at(shift_s),
+            direct_s: matrix[from][1],
             before: None,
         });
     }
@@ -661,6 +671,7 @@ fn leg(
                 .filter_map(|n| u32::try_from(n.index()).ok().map(NodeId))
                 .collect()
         }),
+        edges: path.as_ref().map_or_else(Vec::new, |p| p.edges.clone()),
         length_m: path.map_or(0.0, |p| p.cost),
         walk_s: matrix[from][to],
     }

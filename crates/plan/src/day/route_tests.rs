@@ -261,28 +261,61 @@ fn searches_go_by_priority_when_time_is_short() {
 fn gaps_are_offered_to_the_walk_planner() {
     let rs = vec![appt(1, 1, "2026-12-08 13:00", "2026-12-08 13:30")];
     let day = plan(&rs);
-    // Waiting before the appointment, and the time left at the end.
+    // Start → the appointment (waiting for it), and the appointment → the end of the shift.
     assert_eq!(day.gaps.len(), 2, "{:?}", day.gaps);
     assert_eq!(day.gaps[0].before, Some(RevisitId(1)));
+    assert_eq!(day.gaps[0].from, t("2026-12-08 12:00"));
     assert_eq!(day.gaps[0].to, t("2026-12-08 13:00"));
+    assert_eq!(day.gaps[0].direct_s, 80);
+    assert_eq!(
+        (day.gaps[0].from_vertex, day.gaps[0].to_vertex),
+        (NodeId(0), NodeId(1))
+    );
+    assert_eq!(day.gaps[1].from, t("2026-12-08 13:05"));
+    assert_eq!(day.gaps[1].to, t("2026-12-08 16:00"));
+    let g = grid();
+    let times: Vec<f64> = g.graph.edge_indices().map(|_| 80.0).collect();
+    let e = |a: u32, b: u32| {
+        g.graph
+            .find_edge(
+                petgraph::graph::NodeIndex::new(a as usize),
+                petgraph::graph::NodeIndex::new(b as usize),
+            )
+            .unwrap()
+    };
     let mut asked = 0;
-    let walks = day.fill_gaps(&mut |g: &Gap| {
+    let walks = day.fill_gaps(&g, &times, &mut |gap: &Gap| {
         asked += 1;
-        // A walk around the block; too long for nothing here, and one not closed.
-        if g.before.is_some() {
+        if gap.before.is_some() {
+            // 0 → 8 → 9 → 1: 240 s, fits.
             Some(GapWalk {
-                vertices: vec![g.at, NodeId(2), g.at],
-                duration_s: 160,
+                vertices: vec![NodeId(0), NodeId(8), NodeId(9), NodeId(1)],
+                edges: vec![e(0, 8), e(8, 9), e(9, 1)],
             })
         } else {
+            // Does not end at the shift's end vertex.
             Some(GapWalk {
-                vertices: vec![g.at, NodeId(2)],
-                duration_s: 80,
+                vertices: vec![NodeId(1), NodeId(2)],
+                edges: vec![e(1, 2)],
             })
         }
     });
     assert_eq!(asked, 2);
-    assert_eq!(walks.len(), 1, "only the closed walk that fits is kept");
+    assert_eq!(
+        walks.len(),
+        1,
+        "only the walk that connects and fits is kept"
+    );
+    let track = day.track(&times, &walks, DayOptions::default().service_s);
+    assert_eq!(track.filled_legs, vec![0]);
+    assert_eq!(track.nodes.len(), track.edges.len() + 1);
+    assert_eq!(track.visits[0].start, t("2026-12-08 13:00"));
+    assert_eq!(track.visits[0].arrive, t("2026-12-08 12:04"));
+    // 4 edges of 80 s walked: 3 in the gap walk, 1 back to the start.
+    assert!((track.walk_s - 320.0).abs() < 1e-9);
+    // A wait stop before the visit, then the visit.
+    let kinds: Vec<&str> = track.stops.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["wait", "appointment"]);
 }
 
 #[test]

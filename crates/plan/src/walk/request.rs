@@ -162,10 +162,23 @@ pub fn snap_vertex(
     p: LonLat,
     what: &'static str,
 ) -> Result<NodeIndex, RequestError> {
-    let g = &c.graph.graph;
-    let hit = c.index.nearest(g, p).ok_or(RequestError::NoStreets)?;
-    let stranded = c
-        .graph
+    snap_on(c.extract, c.graph, c.index, p, what)
+}
+
+/// [`snap_vertex`] without a whole request context: the vertex of `graph` nearest to `p`.
+///
+/// # Errors
+/// [`RequestError::Disconnected`], [`RequestError::TooFar`], [`RequestError::NoStreets`].
+pub fn snap_on(
+    extract: &Extract,
+    graph: &WalkGraph,
+    index: &SnapIndex,
+    p: LonLat,
+    what: &'static str,
+) -> Result<NodeIndex, RequestError> {
+    let g = &graph.graph;
+    let hit = index.nearest(g, p).ok_or(RequestError::NoStreets)?;
+    let stranded = graph
         .stats
         .dropped_vertices
         .iter()
@@ -186,7 +199,7 @@ pub fn snap_vertex(
             lon: p.lon,
             lat: p.lat,
             km: hit.distance_m / 1000.0,
-            file: c.extract.source.file_name.clone(),
+            file: extract.source.file_name.clone(),
         });
     }
     let (a, b) = g.edge_endpoints(hit.edge).ok_or(RequestError::NoStreets)?;
@@ -293,16 +306,30 @@ fn dwell_candidates(
     out
 }
 
-/// Plan the request's walks (one per pair) and time them.
+/// The profile's scores on the walking graph: each edge's cell and priority.
+#[derive(Debug, Clone)]
+pub struct EdgeCells {
+    /// The cells' resolution.
+    pub res: Resolution,
+    /// Score (0-100) per cell.
+    pub by_cell: BTreeMap<CellIndex, f64>,
+    /// Per edge: the cell at its middle point.
+    pub mid_cell: Vec<Option<CellIndex>>,
+    /// Per edge: the score (0-1) of that cell.
+    pub priority: Vec<f64>,
+}
+
+/// Each edge of `g`'s cell (the one at its middle point) and priority (its cell's score / 100).
 ///
 /// # Errors
-/// [`RequestError`] naming the start or end that cannot be used, or the planner's refusal.
-pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, RequestError> {
-    let by_cell: BTreeMap<CellIndex, f64> = c.scores.iter().map(|s| (s.cell, s.score)).collect();
-    let g = c.graph;
-    let res =
-        Resolution::try_from(c.resolution).map_err(|_| RequestError::Resolution(c.resolution))?;
-    // Each edge's cell: the one at its middle point.
+/// [`RequestError::Resolution`] when `resolution` is not an H3 resolution.
+pub fn edge_cells(
+    g: &WalkGraph,
+    scores: &[CellScore],
+    resolution: u8,
+) -> Result<EdgeCells, RequestError> {
+    let by_cell: BTreeMap<CellIndex, f64> = scores.iter().map(|s| (s.cell, s.score)).collect();
+    let res = Resolution::try_from(resolution).map_err(|_| RequestError::Resolution(resolution))?;
     let mid_cell: Vec<Option<CellIndex>> = g
         .graph
         .edge_weights()
@@ -313,7 +340,6 @@ pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, Re
                 .map(|ll| ll.to_cell(res))
         })
         .collect();
-    // An edge's priority: the score (0-1) of its cell.
     let priority: Vec<f64> = mid_cell
         .iter()
         .map(|c| {
@@ -321,6 +347,26 @@ pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, Re
                 .map_or(0.0, |&sc| sc / 100.0)
         })
         .collect();
+    Ok(EdgeCells {
+        res,
+        by_cell,
+        mid_cell,
+        priority,
+    })
+}
+
+/// Plan the request's walks (one per pair) and time them.
+///
+/// # Errors
+/// [`RequestError`] naming the start or end that cannot be used, or the planner's refusal.
+pub fn plan_request(c: &WalkContext<'_>, r: &WalkRequest) -> Result<WalkPlan, RequestError> {
+    let g = c.graph;
+    let EdgeCells {
+        res,
+        by_cell,
+        mid_cell,
+        priority,
+    } = edge_cells(g, c.scores, c.resolution)?;
     // Its deficit in this slot: 1 without history, lower where the team has been lately.
     let deficit: Vec<f64> = mid_cell
         .iter()

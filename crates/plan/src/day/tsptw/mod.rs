@@ -177,9 +177,15 @@ impl Solution {
 pub struct SolveOptions {
     /// Seed of the random perturbations.
     pub seed: u64,
-    /// Number of ruin-and-recreate iterations (0: construction + local search only).
+    /// Most ruin-and-recreate iterations (0: construction + local search only). The search
+    /// stops earlier once [`STALE_STOP`] iterations in a row found no better route.
     pub iterations: u32,
 }
+
+/// Iterations without a new best route after which the search stops (it has restarted from
+/// the best route at least once by then). On the peers' 40-stop instances the best route is
+/// found within ~300 iterations for every seed tried; the stop halves the time there.
+pub const STALE_STOP: u32 = 400;
 
 impl Default for SolveOptions {
     fn default() -> Self {
@@ -420,6 +426,9 @@ pub fn solve(inst: &Instance, opts: SolveOptions) -> Solution {
         }
         if c <= cur.objective() + threshold {
             cur = cand;
+        }
+        if since_best >= STALE_STOP {
+            break;
         }
         if since_best > 0 && since_best.is_multiple_of(200) {
             cur = best.clone();
