@@ -1,5 +1,6 @@
-//! `feltkart demo`: the whole job on the shipped sample data: ingest, then score every
-//! shipped profile and rank districts; outputs go to `--out`.
+//! `feltkart demo`: the whole job on the shipped sample data: ingest, score every shipped
+//! profile and rank districts, plan walks, a day route and a rota (outputs in `--out`), then
+//! serve the API and the viewer on 127.0.0.1 with demo users of every role.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,6 +14,12 @@ pub struct Args {
     /// The sample extract (default: the shipped Helsinki centre extract).
     #[arg(long)]
     pub extract: Option<PathBuf>,
+    /// Address the viewer and the API are served on at the end.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Stop after writing the outputs, without serving the viewer.
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 /// The shipped sample: found next to the binary's source tree, or under the current directory.
@@ -104,7 +111,34 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         "\nOutputs (atlas, GeoJSON, CSV, GPX, walk sheets) in {}; map data © OpenStreetMap contributors (ODbL).",
         a.out.display()
     )?;
-    Ok(())
+    drop(out);
+    if a.no_serve {
+        return Ok(());
+    }
+    serve(a, &atlas_path)
+}
+
+/// Serve the demo's atlas with a store in `--out` and demo users of every role, until Ctrl-C.
+fn serve(a: &Args, atlas: &std::path::Path) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\nThe viewer: http://{}/ (log in as one of the users below; Ctrl-C stops the server)",
+        a.listen
+    )?;
+    drop(out);
+    super::serve::run(&super::serve::Args {
+        atlas: atlas.to_path_buf(),
+        db: a.out.join("feltkart.db"),
+        listen: a.listen,
+        web: None,
+        resolution: feltkart_cells::DEFAULT_RESOLUTION,
+        concurrency: 64,
+        timeout_secs: 30,
+        body_limit: 1 << 20,
+        cors_any: false,
+        demo_users: true,
+    })
 }
 
 /// Made-up revisits around `centre` (offsets in metres east and north): two promised

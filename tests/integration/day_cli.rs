@@ -164,7 +164,7 @@ fn plan_day_bad_revisits_files_are_named_by_field() {
         ),
         (
             REVISITS.replace("\"lon\": 7.4280", "\"lon\": 9.4280"),
-            "revisit rv3 (revisits[2].place) 9.42800,43.74000 is ",
+            "revisit rv3 (revisits[2].place): place 9.42800,43.74000 is 159.4 km from",
         ),
     ];
     for (text, want) in cases {
