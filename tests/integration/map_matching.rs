@@ -441,7 +441,7 @@ fn a_noise_free_track_matches_exactly() {
 }
 
 /// At a fix every 5 s the 4 s smoothing window holds one fix, so the noise is not averaged
-/// down: the figures are printed (about 98 % matched but 20 % false, nearly all parallel ways)
+/// down: the figures are printed (about 98 % matched but 17 % false, nearly all parallel ways)
 /// and only the share matched is asserted.
 #[test]
 fn five_second_fixes_are_reported() {

@@ -5,7 +5,8 @@
 //! - **Smoothing**: each fix's position is the mean of the fixes within `smooth_s` seconds of
 //!   it (4 s: nine fixes at a fix a second, which divides independent noise by three).
 //! - **Points** are thinned so that kept points are at least `min_spacing_m` apart *along the
-//!   track* (10 m by default): denser points only add noise to the transitions, and measuring
+//!   track* (10 m by default, or `2σ / √(fixes per window)` when that is more): denser points
+//!   only add noise to the transitions, and measuring
 //!   along the track (not straight from the last kept point) keeps the tip of a short
 //!   out-and-back.
 //! - **Candidates** of a point are the edges within `tolerance_m` (rstar, [`SnapIndex::within`]),
@@ -207,9 +208,14 @@ pub fn match_track(
     opts: &MatchOptions,
 ) -> Result<MatchedTrack, MatchError> {
     check(points, opts)?;
-    let smoothed = smooth(points, opts.smooth_s);
+    let (smoothed, per_window) = smooth(points, opts.smooth_s);
     let points = &smoothed[..];
-    let kept_at = thin(points, opts.min_spacing_m);
+    // The noise left after smoothing is about σ / √(fixes per window); kept points closer than
+    // twice that only add noise to the transitions.
+    let spacing = opts
+        .min_spacing_m
+        .max(2.0 * opts.sigma_m / per_window.max(1.0).sqrt());
+    let kept_at = thin(points, spacing);
     let kept: Vec<TrackPoint> = kept_at.iter().map(|&i| points[i]).collect();
     let mut steps: Vec<Step> = Vec::with_capacity(kept.len());
     let mut off = 0;
@@ -355,14 +361,15 @@ fn check(points: &[TrackPoint], opts: &MatchOptions) -> Result<(), MatchError> {
 }
 
 /// Each fix's position replaced by the mean of the fixes within `window_s` seconds of it (a
-/// two-pointer sweep: times are non-decreasing).
-fn smooth(points: &[TrackPoint], window_s: f64) -> Vec<TrackPoint> {
+/// two-pointer sweep: times are non-decreasing), and the median number of fixes averaged.
+fn smooth(points: &[TrackPoint], window_s: f64) -> (Vec<TrackPoint>, f64) {
     if window_s <= 0.0 {
-        return points.to_vec();
+        return (points.to_vec(), 1.0);
     }
     let (mut lo, mut hi) = (0, 0);
     let (mut sx, mut sy) = (0.0, 0.0);
-    points
+    let mut counts = Vec::with_capacity(points.len());
+    let smoothed = points
         .iter()
         .map(|p| {
             while hi < points.len() && points[hi].t_s <= p.t_s + window_s {
@@ -375,16 +382,20 @@ fn smooth(points: &[TrackPoint], window_s: f64) -> Vec<TrackPoint> {
                 sy -= points[lo].at.lat;
                 lo += 1;
             }
-            let n = (hi - lo) as f64;
+            let n = hi - lo;
+            counts.push(n);
             TrackPoint {
                 at: LonLat {
-                    lon: sx / n,
-                    lat: sy / n,
+                    lon: sx / n as f64,
+                    lat: sy / n as f64,
                 },
                 t_s: p.t_s,
             }
         })
-        .collect()
+        .collect();
+    counts.sort_unstable();
+    let median = counts.get(counts.len() / 2).copied().unwrap_or(1);
+    (smoothed, median as f64)
 }
 
 /// Keep the first point, every point at least `spacing` from the last kept one, and the last.
