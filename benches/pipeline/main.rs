@@ -14,6 +14,7 @@ mod cells;
 mod day;
 mod graph;
 mod ingest;
+mod matching;
 mod plan;
 mod store;
 
@@ -24,6 +25,7 @@ criterion_group!(
     cells::benches,
     day::benches,
     store::benches,
+    matching::benches,
     plan::benches
 );
 criterion_main!(benches);

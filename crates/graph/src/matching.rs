@@ -2,8 +2,13 @@
 //! walked and when.
 //!
 //! The method is the hidden Markov model of Newson and Krumm (2009), solved with Viterbi:
-//! - **Points** are thinned so that kept points are at least `min_spacing_m` apart (twice the
-//!   GPS noise by default): denser points only add noise to the transitions.
+//! - **Smoothing**: each fix's position is the mean of the fixes within `smooth_s` seconds of
+//!   it (4 s: nine fixes at a fix a second, which divides independent noise by three).
+//! - **Points** are thinned so that kept points are at least `min_spacing_m` apart *along the
+//!   track* (10 m by default, or `2σ / √(fixes per window)` when that is more): denser points
+//!   only add noise to the transitions, and measuring
+//!   along the track (not straight from the last kept point) keeps the tip of a short
+//!   out-and-back.
 //! - **Candidates** of a point are the edges within `tolerance_m` (rstar, [`SnapIndex::within`]),
 //!   each at its nearest point, at most `max_candidates`. A point with none is dropped as an
 //!   outlier (counted); a track with more than half its points dropped is refused as not on
@@ -14,21 +19,18 @@
 //! - **Transition** between candidates of consecutive points: the walking distance between them
 //!   on the graph (bounded Dijkstra from both ends of the first edge, [`Adjacency::ball`]),
 //!   compared with the straight distance between the two GPS points: `−|route − straight| / β`.
-//!   A route longer than `max_speed_mps × Δt + 2 × tolerance_m` is impossible in the time.
+//!   Turning around in the middle of a street (deeper than `2σ`, not at a dead end) costs
+//!   `turn_penalty`. A route longer than `max_speed_mps × Δt + 2 × tolerance_m` is impossible
+//!   in the time.
 //! - **Gaps**: a gap in the track (a phone that stopped logging) is filled by the shortest path
 //!   when it could be walked in the elapsed time; otherwise the chain **breaks** and a new one
 //!   starts at the next point, and nothing is invented between them.
 //!
-//! Time between two points is spread over the route between them in proportion to length; a
-//! pair standing still keeps its minutes at its place (a traversal of length zero).
-//!
-//! **Cleaning.** GPS noise along the street makes consecutive fixes step back and forth, and
-//! noise across it makes a fix near a junction sit on a side street's first metres. Within a
-//! run of traversals on one edge, steps back shorter than `2σ` are held (the pair is taken to
-//! stand, not to turn), and a run that enters an edge from a junction and leaves it back to the
-//! same junction, never reaching deeper than `2σ` and never the far end, is a spur of noise:
-//! its time stays at the junction and its metres go. A real turn-around (deeper than `2σ`, or
-//! at a dead end) is kept.
+//! The walk is the route Viterbi chose between consecutive matched positions (so the short
+//! links between them are walked too). Time between two points is spread over the route
+//! between them in proportion to length; a pair standing still keeps its minutes at its place
+//! (a traversal of length zero). Nothing is folded away afterwards: a real out-and-back,
+//! however short, stays.
 
 use crate::paths::{Adjacency, Scratch};
 use crate::snap::{Snap, SnapIndex};
@@ -57,10 +59,15 @@ pub struct MatchOptions {
     pub beta_m: f64,
     /// Fastest plausible walking speed, m/s (default 3: a brisk walk with margin).
     pub max_speed_mps: f64,
-    /// Kept points are at least this far apart, metres (default 20).
+    /// Kept points are at least this far apart along the track, metres (default 10; about
+    /// 2σ for a track smoothed as by default, or for a track that needs no smoothing).
     pub min_spacing_m: f64,
     /// At most this many candidate edges per point (default 6).
     pub max_candidates: usize,
+    /// Positions are averaged over the fixes within this many seconds either side (default 4):
+    /// at a fix a second, nine fixes, which divides independent noise by three and cuts a
+    /// corner by about `speed × smooth_s / 2`.
+    pub smooth_s: f64,
     /// Log-likelihood cost of turning around in the middle of a street, deeper than `2σ`
     /// (default 5): pairs walk streets through; noise makes spurs.
     pub turn_penalty: f64,
@@ -73,9 +80,10 @@ impl Default for MatchOptions {
             sigma_m: 10.0,
             beta_m: 10.0,
             max_speed_mps: 3.0,
-            min_spacing_m: 20.0,
+            min_spacing_m: 10.0,
             max_candidates: 6,
             turn_penalty: 5.0,
+            smooth_s: 4.0,
         }
     }
 }
@@ -173,12 +181,14 @@ pub enum MatchError {
         nearest_m: f64,
     },
     /// Options that make no sense.
-    #[error("match option {field} = {got}: must be positive and finite")]
+    #[error("match option {field} = {got}: must be {need}")]
     BadOption {
         /// Which option.
         field: &'static str,
         /// Its value.
         got: f64,
+        /// What it must be.
+        need: &'static str,
     },
 }
 
@@ -198,7 +208,14 @@ pub fn match_track(
     opts: &MatchOptions,
 ) -> Result<MatchedTrack, MatchError> {
     check(points, opts)?;
-    let kept_at = thin(points, opts.min_spacing_m);
+    let (smoothed, per_window) = smooth(points, opts.smooth_s);
+    let points = &smoothed[..];
+    // The noise left after smoothing is about σ / √(fixes per window); kept points closer than
+    // twice that only add noise to the transitions.
+    let spacing = opts
+        .min_spacing_m
+        .max(2.0 * opts.sigma_m / per_window.max(1.0).sqrt());
+    let kept_at = thin(points, spacing);
     let kept: Vec<TrackPoint> = kept_at.iter().map(|&i| points[i]).collect();
     let mut steps: Vec<Step> = Vec::with_capacity(kept.len());
     let mut off = 0;
@@ -260,7 +277,7 @@ pub fn match_track(
         }
     }
     Ok(MatchedTrack {
-        traversals: clean(g, traversals, 4.0 * opts.sigma_m),
+        traversals,
 
         points_kept: kept.len(),
         points_off_network: off,
@@ -305,7 +322,23 @@ fn check(points: &[TrackPoint], opts: &MatchOptions) -> Result<(), MatchError> {
         ("max_speed_mps", opts.max_speed_mps),
     ] {
         if !(got.is_finite() && got > 0.0) {
-            return Err(MatchError::BadOption { field, got });
+            return Err(MatchError::BadOption {
+                field,
+                got,
+                need: "positive and finite",
+            });
+        }
+    }
+    for (field, got) in [
+        ("min_spacing_m", opts.min_spacing_m),
+        ("smooth_s", opts.smooth_s),
+    ] {
+        if !(got.is_finite() && got >= 0.0) {
+            return Err(MatchError::BadOption {
+                field,
+                got,
+                need: "zero or more, and finite",
+            });
         }
     }
     if points.is_empty() {
@@ -327,15 +360,55 @@ fn check(points: &[TrackPoint], opts: &MatchOptions) -> Result<(), MatchError> {
     Ok(())
 }
 
+/// Each fix's position replaced by the mean of the fixes within `window_s` seconds of it (a
+/// two-pointer sweep: times are non-decreasing), and the median number of fixes averaged.
+fn smooth(points: &[TrackPoint], window_s: f64) -> (Vec<TrackPoint>, f64) {
+    if window_s <= 0.0 {
+        return (points.to_vec(), 1.0);
+    }
+    let (mut lo, mut hi) = (0, 0);
+    let (mut sx, mut sy) = (0.0, 0.0);
+    let mut counts = Vec::with_capacity(points.len());
+    let smoothed = points
+        .iter()
+        .map(|p| {
+            while hi < points.len() && points[hi].t_s <= p.t_s + window_s {
+                sx += points[hi].at.lon;
+                sy += points[hi].at.lat;
+                hi += 1;
+            }
+            while points[lo].t_s < p.t_s - window_s {
+                sx -= points[lo].at.lon;
+                sy -= points[lo].at.lat;
+                lo += 1;
+            }
+            let n = hi - lo;
+            counts.push(n);
+            TrackPoint {
+                at: LonLat {
+                    lon: sx / n as f64,
+                    lat: sy / n as f64,
+                },
+                t_s: p.t_s,
+            }
+        })
+        .collect();
+    counts.sort_unstable();
+    let median = counts.get(counts.len() / 2).copied().unwrap_or(1);
+    (smoothed, median as f64)
+}
+
 /// Keep the first point, every point at least `spacing` from the last kept one, and the last.
 fn thin(points: &[TrackPoint], spacing: f64) -> Vec<usize> {
     let mut kept: Vec<usize> = Vec::new();
+    let mut along = 0.0;
     for (i, p) in points.iter().enumerate() {
-        let far = kept
-            .last()
-            .is_none_or(|&k| points[k].at.distance_m(p.at) >= spacing);
-        if far || i + 1 == points.len() {
+        if i > 0 {
+            along += points[i - 1].at.distance_m(p.at);
+        }
+        if kept.is_empty() || along >= spacing || i + 1 == points.len() {
             kept.push(i);
+            along = 0.0;
         }
     }
     kept
@@ -634,75 +707,4 @@ fn route_between(
             t1_s: s1,
         });
     }
-}
-
-/// The cleaning described in the module documentation: hold back-steps shorter than `jitter_m`
-/// within a run on one edge, and fold shallow out-and-back spurs into their junction.
-fn clean(g: &UnGraph<GNode, GEdge>, traversals: Vec<Traversal>, jitter_m: f64) -> Vec<Traversal> {
-    let mut out: Vec<Traversal> = Vec::with_capacity(traversals.len());
-    let mut i = 0;
-    while i < traversals.len() {
-        let e = traversals[i].edge;
-        let mut j = i;
-        while j < traversals.len() && traversals[j].edge == e {
-            j += 1;
-        }
-        let run = &traversals[i..j];
-        i = j;
-        let len = g.edge_weight(e).map_or(0.0, |w| w.length_m);
-        let (first, last) = (run[0], run[run.len() - 1]);
-        let near = |a: f64, b: f64| (a - b).abs() < 0.5;
-        let at_end = |x: f64| near(x, 0.0) || near(x, len);
-        let depth = run
-            .iter()
-            .map(|t| (t.to_m - first.from_m).abs())
-            .fold(0.0, f64::max);
-        if at_end(first.from_m)
-            && near(first.from_m, last.to_m)
-            && depth < jitter_m
-            && depth < len - 0.5
-        {
-            out.push(Traversal {
-                edge: e,
-                from_m: first.from_m,
-                to_m: first.from_m,
-                t0_s: first.t0_s,
-                t1_s: last.t1_s,
-            });
-            continue;
-        }
-        // Ratchet: move with the walk's direction, hold on back-steps shorter than the jitter.
-        let mut pos = first.from_m;
-        let mut dir = 0.0_f64;
-        let mut t_pos = first.t0_s;
-        for t in run {
-            let step = t.to_m - pos;
-            let back = dir != 0.0 && step * dir < 0.0;
-            if back && step.abs() < jitter_m {
-                continue;
-            }
-            if step != 0.0 {
-                dir = step.signum();
-            }
-            out.push(Traversal {
-                edge: e,
-                from_m: pos,
-                to_m: t.to_m,
-                t0_s: t_pos,
-                t1_s: t.t1_s,
-            });
-            pos = t.to_m;
-            t_pos = t.t1_s;
-        }
-        if t_pos < last.t1_s {
-            out.push(Traversal {
-                edge: e,
-                from_m: pos,
-                to_m: pos,
-                t0_s: t_pos,
-                t1_s: last.t1_s,
-            });
-        }
-    }
-    out
 }
