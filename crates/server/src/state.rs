@@ -155,6 +155,8 @@ pub struct StoredDayPlan {
     pub walk_s: f64,
     /// The shift's start, local time.
     pub start: chrono::NaiveDateTime,
+    /// Whether a field user has marked it done (it is logged once).
+    pub done: bool,
 }
 
 /// How many planned walks are kept for download.
@@ -288,6 +290,12 @@ impl AppState {
             .ok()
             .and_then(|m| m.get(&id).cloned())
             .ok_or_else(|| ApiError::not_found(format!("day plan {id} is not kept; plan again")))
+    }
+
+    /// Set whether day plan `id` is done; the value it had (`None` when it is not kept).
+    pub fn set_day_done(&self, id: i64, done: bool) -> Option<bool> {
+        let mut m = self.0.day_plans.lock().ok()?;
+        m.get_mut(&id).map(|p| std::mem::replace(&mut p.done, done))
     }
 
     /// A handle on the observation writer.

@@ -295,6 +295,7 @@ pub async fn plan(
         edges,
         walk_s,
         start,
+        done: false,
     });
     Ok(ApiJson(out))
 }

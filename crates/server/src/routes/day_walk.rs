@@ -56,7 +56,8 @@ pub async fn day_gpx(
 }
 
 /// Mark a planned day (of the user's team) as walked: its streets, at the plan's times from
-/// the shift's start, are logged as the team's walk. Refused before the shift has begun.
+/// the shift's start, are logged as the team's walk, once. Refused before the shift has begun
+/// (422) and when it is already marked done (409).
 #[utoipa::path(post, path = "/api/plan/day/{id}/done", tag = "field",
     params(("id" = i64, Path, description = "Day plan id", minimum = 1)),
     security(("bearer" = [])),
@@ -65,6 +66,7 @@ pub async fn day_gpx(
               (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn day_done(
     State(st): State<AppState>,
@@ -83,9 +85,21 @@ pub async fn day_done(
             plan.start
         )));
     }
+    if st.set_day_done(id, true) != Some(false) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("day plan {id} is already marked done"),
+        ));
+    }
     let g = &st.engine().atlas.graph;
     let traversals = feltkart_cells::planned_traversals(&g.graph, &plan.edges, plan.walk_s);
     let cells = feltkart_cells::walked_cells(&g.graph, &traversals, plan.start, resolution(&st)?);
-    let logged = store_walk(&st, &me, plan.start, cells, 0).await?;
-    Ok((StatusCode::CREATED, ApiJson(logged)))
+    match store_walk(&st, &me, plan.start, cells, 0).await {
+        Ok(logged) => Ok((StatusCode::CREATED, ApiJson(logged))),
+        Err(e) => {
+            st.set_day_done(id, false);
+            Err(e)
+        }
+    }
 }

@@ -88,6 +88,30 @@ async fn day_route_gpx_has_every_stop_as_a_waypoint() {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
+async fn done(t: &TestServer, token: &str, id: i64) -> (StatusCode, Value) {
+    t.call(
+        Method::POST,
+        &format!("/api/plan/day/{id}/done"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
+/// Team A's outdoor person-hours in November 2026.
+async fn outdoor_hours(t: &TestServer, token: &str) -> f64 {
+    let (s, c) = t
+        .call(
+            Method::GET,
+            "/api/coverage/teams?from=2026-11-01&to=2026-11-30",
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    c[0]["outdoor_hours"].as_f64().unwrap()
+}
+
 #[tokio::test]
 async fn day_route_done_is_logged_as_the_teams_walk() {
     let t = TestServer::new();
@@ -96,14 +120,7 @@ async fn day_route_done_is_logged_as_the_teams_walk() {
     let id = v["id"].as_i64().unwrap();
     let travel_min = v["route"]["travel_s"].as_f64().unwrap() / 60.0;
     let f = t.login("field-a").await;
-    let (s, w) = t
-        .call(
-            Method::POST,
-            &format!("/api/plan/day/{id}/done"),
-            Some(&f),
-            None,
-        )
-        .await;
+    let (s, w) = done(&t, &f, id).await;
     assert_eq!(s, StatusCode::CREATED, "{w}");
     assert!(w["cells"].as_u64().unwrap() > 0, "{w}");
     assert_eq!(w["start"], "2026-11-02T16:00:00");
@@ -112,50 +129,22 @@ async fn day_route_done_is_logged_as_the_teams_walk() {
         (minutes - travel_min).abs() < 0.5,
         "{minutes} vs {travel_min}"
     );
-    let (s, c) = t
-        .call(
-            Method::GET,
-            "/api/coverage/teams?from=2026-11-01&to=2026-11-30",
-            Some(&p),
-            None,
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{c}");
-    let hours = c[0]["outdoor_hours"].as_f64().unwrap();
     // Person-hours: the pair is two walkers.
+    let hours = outdoor_hours(&t, &p).await;
     assert!(
         (hours * 60.0 - 2.0 * minutes).abs() < 0.5,
-        "{minutes} min: {c}"
+        "{minutes} min: {hours} h"
     );
+    // Once only: a second "done" is a 409 and the hours stay.
+    let (s, e) = done(&t, &f, id).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(outdoor_hours(&t, &p).await, hours);
     // Team B's field user may not; a planner may not log walks; a day still to come is 422.
     let b = t.login("field-b").await;
-    let (s, _) = t
-        .call(
-            Method::POST,
-            &format!("/api/plan/day/{id}/done"),
-            Some(&b),
-            None,
-        )
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = t
-        .call(
-            Method::POST,
-            &format!("/api/plan/day/{id}/done"),
-            Some(&p),
-            None,
-        )
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(done(&t, &b, id).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(done(&t, &p, id).await.0, StatusCode::FORBIDDEN);
     let later = plan(&t, &p, "2030-12-01").await;
-    let (s, e) = t
-        .call(
-            Method::POST,
-            &format!("/api/plan/day/{}/done", later["id"]),
-            Some(&f),
-            None,
-        )
-        .await;
+    let (s, e) = done(&t, &f, later["id"].as_i64().unwrap()).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
 }
 
