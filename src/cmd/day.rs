@@ -12,7 +12,7 @@ use feltkart_model::{LonLat, NodeId, Revisit, RevisitMode};
 use feltkart_plan::day::fill::WalkGapFiller;
 use feltkart_plan::day::revisit_file::{parse_local_time, parse_revisits};
 use feltkart_plan::day::route::{DayOptions, Gap, GapFiller, Shift, plan_day};
-use feltkart_plan::export::{RouteInput, timed_route, to_geojson, to_gpx, walk_sheet};
+use feltkart_plan::export::{to_geojson, to_gpx, walk_sheet};
 use feltkart_plan::walk::edge_values;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -172,25 +172,7 @@ pub fn plan(a: &DayArgs, verbose: bool) -> anyhow::Result<DaySummary> {
     bar.finish_and_clear();
     let track = day.track(&times, &walks, opts.service_s);
 
-    let title = format!(
-        "Day {} {}-{}, {}",
-        a.date,
-        a.shift_start.format("%H:%M"),
-        a.shift_end.format("%H:%M"),
-        p.id
-    );
-    let route = timed_route(
-        g,
-        &RouteInput {
-            nodes: &track.nodes,
-            edges: &track.edges,
-            edge_time_s: &times,
-            start: shift.starts(),
-            stops: &track.stops,
-            title: &title,
-            utc_offset: a.utc_offset,
-        },
-    );
+    let route = track.timed(g, &times, &shift, &p.id, a.utc_offset);
     let out_dir = &a.common.out;
     let gpx = write(out_dir, "day.gpx", &to_gpx(&route)?)?;
     let geo = write(out_dir, "day.geojson", &to_geojson(&route).to_string())?;

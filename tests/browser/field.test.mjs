@@ -1,11 +1,25 @@
 // Field view on a phone-sized screen (390×844): today's route with stops and times, GPX, a
 // revisit attempt, an observation at the current position and at a tapped point (counted),
-// the sign labels in Danish, and the walk marked done.
+// the sign labels in Danish, the GPX (1.1, stops as waypoints), and the walk marked done
+// (counted in the leader's figures).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { inBrowser, login, isApi, assertMapDrawn, screenshot, clickMapAt, BASE } from './harness.mjs';
+import { inBrowser, login, isApi, assertMapDrawn, screenshot, clickMapAt, BASE, USERS } from './harness.mjs';
+
+/** The leader's figure of outdoor person-hours for the team of `today`'s plan, on its date. */
+async function leaderOutdoorHours(today) {
+  const [login, password] = USERS.leader;
+  const { token } = await (await fetch(`${BASE}/api/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }),
+  })).json();
+  const res = await fetch(`${BASE}/api/coverage/teams?from=${today.date}&to=${today.date}`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, await res.clone().text());
+  const team = (await res.json()).find((t) => t.team === today.team);
+  assert.ok(team, `the leader sees team ${today.team}`);
+  return team.outdoor_hours;
+}
 
 
 test('field on a 390x844 phone: day route, attempt, observations counted, GPX, done', async () => {
@@ -81,31 +95,31 @@ test('field on a 390x844 phone: day route, attempt, observations counted, GPX, d
     assert.equal(await page.getByLabel('Sign').locator('option').nth(1).textContent(), codes.signs[0].labels.da);
     await page.getByLabel('Language').selectOption('en');
 
-    // The GPX of the day route downloads with the token.
-    // (or, when the server has no GPX of day routes yet, its answer is shown).
+    // The GPX of the day route downloads with the token: GPX 1.1 with every stop a waypoint.
     const gpxAnswer = page.waitForResponse((r) => /^\/api\/plan\/day\/[^/]+\.gpx$/.test(new URL(r.url()).pathname));
-    const download = page.waitForEvent('download', { timeout: 15000 }).catch(() => null);
+    const download = page.waitForEvent('download', { timeout: 15000 });
     await page.getByRole('link', { name: 'Download GPX' }).click();
-    const gpxRes = await gpxAnswer;
-    if (gpxRes.ok()) {
-      const gpx = await readFile(await (await download).path(), 'utf8');
-      assert.match(gpx, /<gpx[\s>]/);
-    } else {
-      const { error } = await gpxRes.json();
-      await page.getByRole('alert').getByText(`Downloading the GPX failed: ${error.message}`).waitFor();
+    assert.equal((await gpxAnswer).status(), 200);
+    const gpx = await readFile(await (await download).path(), 'utf8');
+    assert.match(gpx, /<gpx[^>]*\sversion="1\.1"/);
+    assert.equal((gpx.match(/<wpt\s/g) || []).length >= route.stops.length, true, 'a waypoint per stop');
+    for (const stop of route.stops) {
+      const name = `${stop.appointment ? 'Appointment' : 'Search'} rv${stop.revisit}`;
+      assert.ok(gpx.includes(`<name>${name}</name>`), `a waypoint ${name}`);
     }
 
-    // Done: the page says what the server answered (this build's server answers 501 until
-    // walks become coverage, issue 7).
-    const done = page.waitForResponse((r) => /^\/api\/walks\/planned\/[^/]+\/done$/.test(new URL(r.url()).pathname));
+    // Done: the day route's streets are logged as the team's walk, and the leader's figures
+    // for the team grow by the pair's minutes.
+    const outdoor = await leaderOutdoorHours(today);
+    const done = page.waitForResponse((r) => /^\/api\/plan\/day\/[^/]+\/done$/.test(new URL(r.url()).pathname));
     await page.getByRole('button', { name: 'Mark the walk done' }).click();
     const answer = await done;
-    if (answer.ok()) {
-      await page.getByText('The walk is marked done.').waitFor();
-    } else {
-      const { error } = await answer.json();
-      await page.getByRole('alert').getByText(`Marking the walk done failed: ${error.message}`).waitFor();
-    }
+    assert.equal(answer.status(), 201, await answer.text());
+    const walked = await answer.json();
+    assert.ok(walked.minutes > 0 && walked.cells > 0, JSON.stringify(walked));
+    await page.getByText(/^The walk is marked done: \d+ min on \d+ cells logged\.$/).waitFor();
+    const grown = await leaderOutdoorHours(today);
+    assert.ok(Math.abs((grown - outdoor) * 60 - 2 * walked.minutes) < 1, `outdoor hours ${outdoor} -> ${grown} after ${walked.minutes} min`);
     await page.evaluate(() => document.querySelector('.app-view').scrollTo(0, 0));
     await screenshot(page, 'field-phone');
   });

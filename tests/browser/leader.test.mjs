@@ -30,16 +30,18 @@ test('leader: coverage by day-part, the chart follows the slot, teams and gaps',
     await slot.selectOption(code);
     await coverage;
 
-    // The gap list of each team for that day-part on weekdays: the server's list, or its refusal.
+    // The gap list of each team for that day-part on weekdays, for the chosen profile (leaders
+    // may list the profiles).
+    const profile = await page.getByLabel('Target group (profile)').inputValue();
+    assert.ok(profile, 'a profile is chosen');
     for (const [i, answer] of (await Promise.all(gapAnswers)).entries()) {
-      assert.equal(new URL(answer.url()).searchParams.get('slot'), `weekday_${code}`);
+      const q = new URL(answer.url()).searchParams;
+      assert.equal(q.get('slot'), `weekday_${code}`);
+      assert.equal(q.get('profile'), profile);
       const body = await answer.json();
-      if (answer.ok()) {
-        await page.locator('#gaps').getByText(body.length ? `Cell ${body[0].h3}` : 'No gaps').first().waitFor();
-        assert.equal(await page.locator(`#gaps ul[data-team="${teamList[i].team}"] li`).count(), body.length);
-      } else {
-        await page.locator('#gaps').getByText(body.error.message).first().waitFor();
-      }
+      assert.equal(answer.status(), 200, JSON.stringify(body));
+      await page.locator('#gaps').getByText(body.length ? `Cell ${body[0].h3}` : 'No gaps').first().waitFor();
+      assert.equal(await page.locator(`#gaps ul[data-team="${teamList[i].team}"] li`).count(), body.length);
     }
     await page.locator('#cov-summary').getByText(new RegExp(name)).waitFor();
     const marked = page.locator(`#teams svg.chart rect.selected[data-code="${code}"]`);

@@ -144,7 +144,7 @@ function route(method, url, user, body) {
   if (method === 'GET' && p === '/api/codes') return CODES;
   if (method === 'GET' && p === '/api/basemap') return basemap(q.get('layer'));
   if (method === 'GET' && p === '/api/profiles') {
-    need('planner');
+    need('planner', 'leader');
     return [{ key: 'young-people', name: 'Young people 13–25', description: 'Streets, pitches and youth clubs.' },
       { key: 'isolated-own-home', name: 'Isolated in their own home', description: 'Social housing and cheap rentals.' }];
   }
@@ -172,6 +172,12 @@ function route(method, url, user, body) {
     need('field', 'planner');
     if (!LOCAL.test(body.at || '')) throw [400, 'bad_request', `at \`${body.at}\`: not a local time like 2026-12-01T19:00`];
     return { id: nextId++, closed: body.outcome === 'met' };
+  }
+  if (method === 'POST' && /^\/api\/plan\/day\/\d+\/done$/.test(p)) {
+    need('field');
+    const minutes = today.route.travel_s / 60;
+    TEAMS.find((t) => t.team === user.team).outdoor_hours += (2 * minutes) / 60; // a pair
+    return { id: nextId++, start: today.route.stops[0].arrive, minutes, metres: 2300, cells: 9, fixes_off_network: 0 };
   }
   if (method === 'POST' && /^\/api\/walks\/planned\/\w+\/done$/.test(p)) { need('field'); return { done: true }; }
   if (method === 'POST' && p === '/api/observations') {
@@ -216,11 +222,15 @@ async function handle(req, res) {
     const gpx = url.pathname.endsWith('.gpx');
     if (gpx) {
       if (!sessions.has(auth)) throw [401, 'unauthorized', 'log in first'];
-      res.writeHead(200, { 'Content-Type': 'application/gpx+xml' }).end('<?xml version="1.0"?><gpx version="1.1" creator="mock"></gpx>');
+      const wpts = url.pathname.startsWith('/api/plan/day/')
+        ? today.route.stops.map((x) => `<wpt lat="${x.lat}" lon="${x.lon}"><name>${x.appointment ? 'Appointment' : 'Search'} rv${x.revisit}</name></wpt>`).join('')
+        : '';
+      res.writeHead(200, { 'Content-Type': 'application/gpx+xml' }).end(`<?xml version="1.0"?><gpx version="1.1" creator="mock">${wpts}</gpx>`);
       return;
     }
     const out = route(req.method, url, sessions.get(auth), body);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
+    const created = req.method === 'POST' && /^\/api\/plan\/day\/\d+\/done$/.test(url.pathname);
+    res.writeHead(created ? 201 : 200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
   } catch (e) {
     const [status, code, message] = Array.isArray(e) ? e : [500, 'internal', String(e)];
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));

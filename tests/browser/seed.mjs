@@ -41,9 +41,13 @@ for (const p of [points[third], points[2 * third]]) {
   await call('POST', '/revisits', { team, lon: p[0], lat: p[1], mode: 'search', due }, token);
 }
 const profiles = await call('GET', '/profiles', undefined, token);
+// A shift that began an hour ago (or at midnight), so the pair can mark it done.
+const hm = (d) => d.toISOString().slice(11, 16);
+const began = new Date(Math.max(local.getTime() - 3600e3, Date.parse(`${date}T00:00:00Z`)));
+const ends = new Date(began.getTime() + 4 * 3600e3);
 const plan = await call('POST', '/plan/day', {
   team, date, profile: profiles[0].key,
-  shift: { start: '16:00', end: '20:00', from: points[0], to: points[0] },
+  shift: { start: hm(began), end: hm(ends), from: points[0], to: points[0] },
 }, token);
 const stops = plan.route.stops.length;
 if (stops === 0) throw new Error(`the day plan has no stops: ${JSON.stringify(plan.route.unreachable)}`);

@@ -49,8 +49,8 @@ async function loadToday(section, me) {
   done.addEventListener('click', () => act(async () => {
     done.disabled = true;
     try {
-      await post(`/walks/planned/${encodeURIComponent(today.id)}/done`, {}, 'Marking the walk done');
-      doneMsg.textContent = 'The walk is marked done.';
+      const w = await post(`/plan/day/${encodeURIComponent(today.id)}/done`, {}, 'Marking the walk done');
+      doneMsg.textContent = `The walk is marked done: ${Math.round(w.minutes)} min on ${w.cells} cells logged.`;
     } catch (e) {
       done.disabled = false;
       throw e;

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 description, generated from the routes' annotations.
 
-use crate::routes::{admin, coverage, day, field, map, meta, revisits, session, walk};
+use crate::routes::{admin, coverage, day, day_walk, field, map, meta, revisits, session, walk};
 use crate::state::AppState;
 use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
@@ -48,6 +48,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(walk::walk_gpx))
         .routes(routes!(day::plan))
         .routes(routes!(day::today))
+        .routes(routes!(day_walk::day_gpx))
+        .routes(routes!(day_walk::day_done))
         .routes(routes!(day::rota))
         .routes(routes!(field::codes))
         .routes(routes!(revisits::list, revisits::create))

@@ -142,6 +142,23 @@ pub struct StoredWalkPlan {
     pub at: chrono::NaiveDateTime,
 }
 
+/// A planned day kept for its team: what `today` answers, its GPX, and what "done" logs.
+#[derive(Clone, Debug)]
+pub struct StoredDayPlan {
+    /// What `POST /api/plan/day` answered.
+    pub out: DayPlanOut,
+    /// GPX 1.1 of the day's track (legs, waits and visits), the stops as waypoints.
+    pub gpx: String,
+    /// The track's edges in walking order (for marking it done).
+    pub edges: Vec<petgraph::graph::EdgeIndex>,
+    /// Seconds of walking on those edges.
+    pub walk_s: f64,
+    /// The shift's start, local time.
+    pub start: chrono::NaiveDateTime,
+    /// Whether a field user has marked it done (it is logged once).
+    pub done: bool,
+}
+
 /// How many planned walks are kept for download.
 const KEPT_PLANS: usize = 512;
 
@@ -162,7 +179,7 @@ pub struct Shared {
     /// Planned walks by plan id (the newest [`KEPT_PLANS`]).
     pub walk_plans: Mutex<BTreeMap<i64, StoredWalkPlan>>,
     /// Planned days by plan id (the newest [`KEPT_PLANS`]).
-    pub day_plans: Mutex<BTreeMap<i64, DayPlanOut>>,
+    pub day_plans: Mutex<BTreeMap<i64, StoredDayPlan>>,
 }
 
 /// The state handed to [`crate::app`].
@@ -243,9 +260,9 @@ impl AppState {
     }
 
     /// Keep a planned day for its team's field users.
-    pub fn keep_day_plan(&self, plan: DayPlanOut) {
+    pub fn keep_day_plan(&self, plan: StoredDayPlan) {
         if let Ok(mut m) = self.0.day_plans.lock() {
-            m.insert(plan.id, plan);
+            m.insert(plan.out.id, plan);
             while m.len() > KEPT_PLANS {
                 m.pop_first();
             }
@@ -258,8 +275,27 @@ impl AppState {
         let m = self.0.day_plans.lock().ok()?;
         m.values()
             .rev()
-            .find(|p| p.team == team && p.date == date)
-            .cloned()
+            .find(|p| p.out.team == team && p.out.date == date)
+            .map(|p| p.out.clone())
+    }
+
+    /// A kept planned day.
+    ///
+    /// # Errors
+    /// 404 when it is not (or no longer) kept.
+    pub fn day_plan_by_id(&self, id: i64) -> ApiResult<StoredDayPlan> {
+        self.0
+            .day_plans
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+            .ok_or_else(|| ApiError::not_found(format!("day plan {id} is not kept; plan again")))
+    }
+
+    /// Set whether day plan `id` is done; the value it had (`None` when it is not kept).
+    pub fn set_day_done(&self, id: i64, done: bool) -> Option<bool> {
+        let mut m = self.0.day_plans.lock().ok()?;
+        m.get_mut(&id).map(|p| std::mem::replace(&mut p.done, done))
     }
 
     /// A handle on the observation writer.

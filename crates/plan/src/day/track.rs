@@ -9,7 +9,7 @@
 //! times are whole seconds).
 
 use super::route::{DayRoute, Gap, GapFiller, GapWalk};
-use crate::export::StopAt;
+use crate::export::{RouteInput, StopAt, TimedRoute, timed_route};
 use chrono::NaiveDateTime;
 use feltkart_graph::WalkGraph;
 use feltkart_model::{NodeId, RevisitId};
@@ -50,6 +50,40 @@ pub struct DayTrack {
     pub observation_s: f64,
     /// Legs replaced by a gap walk.
     pub filled_legs: Vec<usize>,
+}
+
+impl DayTrack {
+    /// The track with times from `start` (the shift's start), titled
+    /// `Day DATE HH:MM-HH:MM, PROFILE`: what GPX, GeoJSON and the walk sheet are written from.
+    /// `edge_time_s` must be the table the track was assembled with.
+    #[must_use]
+    pub fn timed(
+        &self,
+        graph: &WalkGraph,
+        edge_time_s: &[f64],
+        shift: &super::route::Shift,
+        profile: &str,
+        utc_offset: chrono::FixedOffset,
+    ) -> TimedRoute {
+        let title = format!(
+            "Day {} {}-{}, {profile}",
+            shift.date,
+            shift.start.format("%H:%M"),
+            shift.end.format("%H:%M"),
+        );
+        timed_route(
+            graph,
+            &RouteInput {
+                nodes: &self.nodes,
+                edges: &self.edges,
+                edge_time_s,
+                start: shift.starts(),
+                stops: &self.stops,
+                title: &title,
+                utc_offset,
+            },
+        )
+    }
 }
 
 fn secs(s: f64) -> chrono::TimeDelta {

@@ -6,7 +6,7 @@ use crate::auth::{ApiRole, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, lonlat};
 use crate::routes::revisits::{day, team_of};
-use crate::state::AppState;
+use crate::state::{AppState, StoredDayPlan};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use chrono::{NaiveTime, Weekday};
 use feltkart_model::{NodeId, TeamId};
 use feltkart_plan::day::rota::{RotaRequest, Team, WeeklyShift, plan_rota};
 use feltkart_plan::day::route::{DayOptions, Shift, plan_day, snap_revisits};
+use feltkart_plan::export::to_gpx;
 use feltkart_plan::walk::request::{RequestError, WalkContext, snap_vertex};
 use feltkart_store::{Action, ObjectKind};
 use serde::{Deserialize, Serialize};
@@ -81,7 +82,7 @@ pub struct UnreachableOut {
 }
 
 /// A planned day.
-#[derive(Clone, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DayPlanOut {
     /// Plan id.
     pub id: i64,
@@ -183,6 +184,7 @@ pub async fn plan(
     let now = chrono::Utc::now()
         .with_timezone(&st.0.config.utc_offset)
         .naive_local();
+    let offset = st.0.config.utc_offset;
     let route = tokio::task::spawn_blocking(move || {
         let e = &*engine;
         let p = e
@@ -247,6 +249,12 @@ pub async fn plan(
                                     "coordinates": l.vertices.iter().map(|&v| at(v)).collect::<Vec<_>>()}})
             })
             .collect();
+        // The track the pair carries: legs, waits and visits, timed as `plan day` times them.
+        let opts = DayOptions::default();
+        let times: Vec<f64> = g.edge_weights().map(|e| e.length_m / opts.speed_mps).collect();
+        let track = day_route.track(&times, &[], opts.service_s);
+        let timed = track.timed(&e.atlas.graph, &times, &shift, &p.profile.id, offset);
+        let gpx = to_gpx(&timed).map_err(|err| ApiError::internal(&err))?;
         let unreachable: Vec<UnreachableOut> = day_route
             .unserved
             .iter()
@@ -255,16 +263,18 @@ pub async fn plan(
                 reason: why.to_string(),
             })
             .collect();
-        Ok::<_, ApiError>(json!({
+        let walked = (gpx, track.edges, track.walk_s, shift.starts());
+        Ok::<_, ApiError>((walked, json!({
             "stops": stops,
             "geojson": {"type": "FeatureCollection", "features": legs,
                         "attribution": feltkart_plan::export::ATTRIBUTION},
             "back": local(day_route.back),
             "travel_s": day_route.travel_s,
             "unreachable": unreachable,
-        }))
+        })))
     })
     .await??;
+    let ((gpx, edges, walk_s, start), route) = route;
     let params = json!({"kind": "day", "team": r.team, "date": r.date, "profile": r.profile,
         "shift": {"start": r.shift.start, "end": r.shift.end, "from": r.shift.from, "to": r.shift.to}});
     let checksum = format!("{:08x}", st.engine().checksum);
@@ -279,7 +289,14 @@ pub async fn plan(
         date: date.to_string(),
         route,
     };
-    st.keep_day_plan(out.clone());
+    st.keep_day_plan(StoredDayPlan {
+        out: out.clone(),
+        gpx,
+        edges,
+        walk_s,
+        start,
+        done: false,
+    });
     Ok(ApiJson(out))
 }
 

@@ -254,7 +254,7 @@ pub struct WalkQuery {
 }
 
 /// Store coverage of a walk for the user's team: minutes and metres per cell and slot.
-async fn store_walk(
+pub(crate) async fn store_walk(
     st: &AppState,
     me: &CurrentUser,
     start: chrono::NaiveDateTime,
@@ -289,7 +289,7 @@ async fn store_walk(
     })
 }
 
-fn resolution(st: &AppState) -> ApiResult<h3o::Resolution> {
+pub(crate) fn resolution(st: &AppState) -> ApiResult<h3o::Resolution> {
     h3o::Resolution::try_from(st.engine().table.resolution).map_err(|e| ApiError::internal(&e))
 }
 

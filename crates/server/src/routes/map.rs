@@ -185,7 +185,8 @@ fn too_many(n: usize) -> ApiError {
     ))
 }
 
-/// The scoring profiles.
+/// The scoring profiles (planners, and leaders choosing the priority cells of team figures
+/// and gaps; a profile is not personal data).
 #[utoipa::path(get, path = "/api/profiles", tag = "planner", security(("bearer" = [])),
     responses((status = 200, body = Vec<ProfileInfo>),
               (status = 401, body = crate::error::ErrorBody),
@@ -194,7 +195,7 @@ pub async fn profiles(
     State(st): State<AppState>,
     me: CurrentUser,
 ) -> ApiResult<ApiJson<Vec<ProfileInfo>>> {
-    me.allow(&[ApiRole::Planner], "see profiles")?;
+    me.allow(&[ApiRole::Planner, ApiRole::Leader], "see profiles")?;
     Ok(ApiJson(
         st.engine()
             .profiles

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod coverage;
 pub mod day;
+pub mod day_walk;
 pub mod field;
 pub mod map;
 pub mod meta;

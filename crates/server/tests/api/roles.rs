@@ -37,8 +37,8 @@ fn case(
 }
 
 /// Every endpoint, with who may call it. `rev` is a revisit of team A, `plan` a walk plan made
-/// for team A, `cell` a scored cell.
-fn cases(rev: u64, plan: i64, cell: &str, team_a: u32) -> Vec<Case> {
+/// for team A, `day_plan` a day plan of team A, `cell` a scored cell.
+fn cases(rev: u64, (plan, day_plan): (i64, i64), cell: &str, team_a: u32) -> Vec<Case> {
     let walk = json!({"profile": "young-people", "start": MONACO, "minutes": 20,
                       "at": "2026-12-01T19:00:00+01:00", "team": team_a});
     let revisit = json!({"team": team_a, "lon": MONACO[0], "lat": MONACO[1], "mode": "search", "due": "2026-12-24"});
@@ -63,7 +63,7 @@ fn cases(rev: u64, plan: i64, cell: &str, team_a: u32) -> Vec<Case> {
             None,
             ALL,
         ),
-        case(M::GET, "/api/profiles", "/api/profiles".into(), None, P),
+        case(M::GET, "/api/profiles", "/api/profiles".into(), None, P | L),
         case(
             M::GET,
             "/api/cells",
@@ -112,6 +112,20 @@ fn cases(rev: u64, plan: i64, cell: &str, team_a: u32) -> Vec<Case> {
             format!("/api/teams/{team_a}/today"),
             None,
             P | F,
+        ),
+        case(
+            M::GET,
+            "/api/plan/day/{file}",
+            format!("/api/plan/day/{day_plan}.gpx"),
+            None,
+            P | F,
+        ),
+        case(
+            M::POST,
+            "/api/plan/day/{id}/done",
+            format!("/api/plan/day/{day_plan}/done"),
+            None,
+            F,
         ),
         case(
             M::GET,
@@ -242,7 +256,7 @@ fn cases(rev: u64, plan: i64, cell: &str, team_a: u32) -> Vec<Case> {
     ]
 }
 
-async fn fixtures(t: &TestServer) -> (u64, i64, String) {
+async fn fixtures(t: &TestServer) -> (u64, (i64, i64), String) {
     let planner = t.login("planner-a").await;
     let (s, v) = t
         .call(
@@ -268,9 +282,22 @@ async fn fixtures(t: &TestServer) -> (u64, i64, String) {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let plan = v["id"].as_i64().unwrap();
+    let (s, v) = t
+        .call(
+            Method::POST,
+            "/api/plan/day",
+            Some(&planner),
+            Some(
+                json!({"team": t.team_a.0, "date": "2026-12-01", "profile": "young-people",
+                        "shift": {"start": "16:00", "end": "20:00", "from": MONACO, "to": MONACO}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let day_plan = v["id"].as_i64().unwrap();
     let p = t.state.engine().profile("young-people").unwrap();
     let cell = p.scores[0].cell.to_string();
-    (rev, plan, cell)
+    (rev, (plan, day_plan), cell)
 }
 
 /// Each role can do exactly what it should: denied is 403 with the JSON error, allowed is
@@ -317,7 +344,7 @@ async fn role_by_endpoint() {
 #[tokio::test]
 async fn no_token_is_401_except_public_endpoints() {
     let t = TestServer::new();
-    for c in cases(1, 1, "8a3969a40007fff", t.team_a.0) {
+    for c in cases(1, (1, 1), "8a3969a40007fff", t.team_a.0) {
         let (s, v) = t.call(c.method.clone(), &c.uri, None, c.body.clone()).await;
         let public = matches!(c.template, "/api/health" | "/api/openapi.json");
         if public {
@@ -345,7 +372,7 @@ async fn table_covers_every_operation() {
             }
         }
     }
-    let tested: BTreeSet<String> = cases(1, 1, "x", 1)
+    let tested: BTreeSet<String> = cases(1, (1, 1), "x", 1)
         .iter()
         .map(|c| format!("{} {}", c.method, c.template))
         .collect();
