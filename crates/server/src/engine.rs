@@ -2,6 +2,7 @@
 //! profile's scores, computed once at start-up; plus the per-resolution display cells the map
 //! asks for. Requests only look things up here; all computing is the library crates'.
 
+use crate::error::ApiError;
 use feltkart_atlas::Atlas;
 use feltkart_cells::output::{
     DisplayCell, DistrictReport, aggregate_scores, district_reports, districts_geojson,
@@ -12,6 +13,7 @@ use feltkart_cells::{
 };
 use feltkart_graph::SnapIndex;
 use feltkart_osm::Taxonomy;
+use feltkart_plan::walk::request::WalkContext;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -240,6 +242,26 @@ impl Engine {
     #[must_use]
     pub fn profile(&self, key: &str) -> Option<&ProfileScores> {
         self.profiles.iter().find(|p| p.profile.id == key)
+    }
+
+    /// What the walk planner needs to plan for profile `key` (no coverage deficit).
+    ///
+    /// # Errors
+    /// 400 when `key` is not a profile.
+    pub fn walk_context(&self, key: &str) -> Result<WalkContext<'_>, ApiError> {
+        let p = self
+            .profile(key)
+            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{key}`")))?;
+        Ok(WalkContext {
+            extract: &self.atlas.extract,
+            graph: &self.atlas.graph,
+            index: &self.snap,
+            taxonomy: &self.taxonomy,
+            profile: &p.profile,
+            scores: &p.scores,
+            resolution: self.table.resolution,
+            deficit: None,
+        })
     }
 
     /// The atlas's bounding box `[w, s, e, n]` (the PBF header's, else the nodes').

@@ -15,7 +15,7 @@ use feltkart_model::{NodeId, TeamId};
 use feltkart_plan::day::rota::{RotaRequest, Team, WeeklyShift, plan_rota};
 use feltkart_plan::day::route::{DayOptions, Shift, plan_day, snap_revisits};
 use feltkart_plan::export::to_gpx;
-use feltkart_plan::walk::request::{RequestError, WalkContext, snap_vertex};
+use feltkart_plan::walk::request::{RequestError, snap_vertex};
 use feltkart_store::{Action, ObjectKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -187,19 +187,7 @@ pub async fn plan(
     let offset = st.0.config.utc_offset;
     let route = tokio::task::spawn_blocking(move || {
         let e = &*engine;
-        let p = e
-            .profile(&key)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{key}`")))?;
-        let ctx = WalkContext {
-            extract: &e.atlas.extract,
-            graph: &e.atlas.graph,
-            index: &e.snap,
-            taxonomy: &e.taxonomy,
-            profile: &p.profile,
-            scores: &p.scores,
-            resolution: e.table.resolution,
-            deficit: None,
-        };
+        let ctx = e.walk_context(&key)?;
         let vertex = |v: petgraph::graph::NodeIndex| NodeId(u32::try_from(v.index()).unwrap_or(u32::MAX));
         let shift = Shift {
             date,
@@ -253,7 +241,7 @@ pub async fn plan(
         let opts = DayOptions::default();
         let times: Vec<f64> = g.edge_weights().map(|e| e.length_m / opts.speed_mps).collect();
         let track = day_route.track(&times, &[], opts.service_s);
-        let timed = track.timed(&e.atlas.graph, &times, &shift, &p.profile.id, offset);
+        let timed = track.timed(&e.atlas.graph, &times, &shift, &ctx.profile.id, offset);
         let gpx = to_gpx(&timed).map_err(|err| ApiError::internal(&err))?;
         let unreachable: Vec<UnreachableOut> = day_route
             .unserved

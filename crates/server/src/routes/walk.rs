@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use feltkart_plan::export::{to_geojson, to_gpx};
-use feltkart_plan::walk::request::{RequestError, WalkContext, WalkRequest, plan_request};
+use feltkart_plan::walk::request::{RequestError, WalkRequest, plan_request};
 use feltkart_store::TeamId;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -153,19 +153,7 @@ pub async fn plan_walk(
     let key = req.profile.clone();
     let plan = tokio::task::spawn_blocking(move || {
         let e = &*engine;
-        let p = e
-            .profile(&key)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{key}`")))?;
-        let ctx = WalkContext {
-            extract: &e.atlas.extract,
-            graph: &e.atlas.graph,
-            index: &e.snap,
-            taxonomy: &e.taxonomy,
-            profile: &p.profile,
-            scores: &p.scores,
-            resolution: e.table.resolution,
-            deficit: None,
-        };
+        let ctx = e.walk_context(&key)?;
         plan_request(&ctx, &request).map_err(|err| match err {
             RequestError::Walk(w) => ApiError::unprocessable(w.to_string()),
             RequestError::Resolution(_) | RequestError::NoStreets => ApiError::internal(&err),
