@@ -244,14 +244,35 @@ impl Engine {
         self.profiles.iter().find(|p| p.profile.id == key)
     }
 
+    /// The profile `key`, or a 400 naming it.
+    ///
+    /// # Errors
+    /// 400 when `key` is not a profile.
+    pub fn known_profile(&self, key: &str) -> Result<&ProfileScores, ApiError> {
+        self.profile(key)
+            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{key}`")))
+    }
+
+    /// The profile `key`, or the first profile when no key is given.
+    ///
+    /// # Errors
+    /// 400 when `key` is not a profile; 500 when the engine has no profiles.
+    pub fn profile_or_first(&self, key: Option<&str>) -> Result<&ProfileScores, ApiError> {
+        match key {
+            Some(k) => self.known_profile(k),
+            None => self
+                .profiles
+                .first()
+                .ok_or_else(|| ApiError::internal(&"no profiles")),
+        }
+    }
+
     /// What the walk planner needs to plan for profile `key` (no coverage deficit).
     ///
     /// # Errors
     /// 400 when `key` is not a profile.
     pub fn walk_context(&self, key: &str) -> Result<WalkContext<'_>, ApiError> {
-        let p = self
-            .profile(key)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{key}`")))?;
+        let p = self.known_profile(key)?;
         Ok(WalkContext {
             extract: &self.atlas.extract,
             graph: &self.atlas.graph,

@@ -298,15 +298,7 @@ pub async fn team_figures(
     me.allow(ROLES, "see team figures")?;
     let (from, to) = range(&q.from, &q.to)?;
     let engine = st.engine();
-    let p = match &q.profile {
-        Some(k) => engine
-            .profile(k)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{k}`")))?,
-        None => engine
-            .profiles
-            .first()
-            .ok_or_else(|| ApiError::internal(&"no profiles"))?,
-    };
+    let p = engine.profile_or_first(q.profile.as_deref())?;
     let priority: Vec<u64> = p
         .scores
         .iter()
@@ -384,10 +376,7 @@ pub async fn gaps(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be from 1 to 1000"));
     }
-    let p = st
-        .engine()
-        .profile(&q.profile)
-        .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{}`", q.profile)))?;
+    let p = st.engine().known_profile(&q.profile)?;
     let priorities: Vec<(u64, f64)> = p
         .scores
         .iter()

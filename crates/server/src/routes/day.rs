@@ -161,10 +161,7 @@ pub async fn plan(
     );
     let from = lonlat("shift.from", r.shift.from)?;
     let to = lonlat("shift.to", r.shift.to)?;
-    let profile = st
-        .engine()
-        .profile(&r.profile)
-        .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{}`", r.profile)))?;
+    let profile = st.engine().known_profile(&r.profile)?;
     let key = profile.profile.id.clone();
     let actor = me.actor();
     let rows = st
@@ -364,15 +361,7 @@ pub async fn rota(
         )));
     }
     let engine = st.engine();
-    let p = match &q.profile {
-        Some(k) => engine
-            .profile(k)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown profile `{k}`")))?,
-        None => engine
-            .profiles
-            .first()
-            .ok_or_else(|| ApiError::internal(&"no profiles"))?,
-    };
+    let p = engine.profile_or_first(q.profile.as_deref())?;
     let areas: Vec<String> = p
         .districts
         .iter()
